@@ -1,0 +1,68 @@
+/* builtin.c - the rule packs and glossary compiled into the library. */
+#include <string.h>
+
+#include "internal.h"
+
+struct hm_builtin {
+    const char *stem; /* "coproduction", or "glossary" for the glossary */
+    const char *name; /* "rules/coproduction.yaml", used in diagnostics */
+    const char *data;
+    size_t len;
+};
+
+#include "builtin_rules.h"
+
+#define N_BUILTINS (sizeof hm_builtins / sizeof hm_builtins[0])
+
+static int is_glossary(const struct hm_builtin *b)
+{
+    return !strcmp(b->stem, "glossary");
+}
+
+const char *const *hmmm_builtin_packs(void)
+{
+    return hm_builtin_pack_stems;
+}
+
+const char *const *hmmm_builtin_files(void)
+{
+    return hm_builtin_stems;
+}
+
+hmmm_status hmmm_ruleset_load_builtin_file(hmmm_ruleset *rs, const char *stem, hmmm_diags *diags)
+{
+    for (size_t i = 0; i < N_BUILTINS; i++) {
+        const struct hm_builtin *b = &hm_builtins[i];
+        if (!strcmp(b->stem, stem))
+            return hmmm_ruleset_load_buffer(rs, b->name, b->data, b->len, diags);
+    }
+    return hm_diag(diags, "", 0, 0, "no built-in rule file named '%s'", stem);
+}
+
+hmmm_status hmmm_ruleset_load_builtin(hmmm_ruleset *rs, const char *const *packs, size_t n_packs,
+                                      hmmm_diags *diags)
+{
+    hmmm_status st = HMMM_OK;
+    for (size_t k = 0; packs && k < n_packs; k++) {
+        int found = 0;
+        for (size_t i = 0; i < N_BUILTINS; i++)
+            if (!is_glossary(&hm_builtins[i]) && !strcmp(hm_builtins[i].stem, packs[k]))
+                found = 1;
+        if (!found)
+            st = hm_diag(diags, "", 0, 0, "no built-in pack named '%s'", packs[k]);
+    }
+    for (size_t i = 0; i < N_BUILTINS; i++) {
+        const struct hm_builtin *b = &hm_builtins[i];
+        int want = !packs || is_glossary(b);
+        for (size_t k = 0; packs && k < n_packs && !want; k++)
+            want = !strcmp(b->stem, packs[k]);
+        if (!want)
+            continue;
+        hmmm_status s = hmmm_ruleset_load_buffer(rs, b->name, b->data, b->len, diags);
+        if (s == HMMM_ENOMEM)
+            return s;
+        if (s != HMMM_OK)
+            st = s;
+    }
+    return st;
+}

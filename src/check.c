@@ -1,0 +1,534 @@
+/* check.c - runs the rules over a document's prose and turns every match
+ * into a finding with its source position, minus the ones that exceptions,
+ * accepted phrases and <!-- hmmm --> directives rule out. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Budgets that stop a runaway pattern (such as (a+)+$) on hostile text. */
+#define MATCH_LIMIT 10000000u
+#define DEPTH_LIMIT 100000u
+#define HEAP_LIMIT (64u * 1024u) /* KiB */
+/* Bytes looked at to decide whether a file is binary, as git does. */
+#define BINARY_PROBE 8000
+
+struct hmmm_result {
+    hm_arena arena;
+    hmmm_finding *items;
+    size_t n, cap;
+    hm_vec errors; /* char *, in the arena */
+    int binary;
+    size_t words;
+};
+
+void hmmm_result_free(hmmm_result *res)
+{
+    if (!res)
+        return;
+    hm_free(res->items);
+    hm_vec_free(&res->errors);
+    hm_arena_free(&res->arena);
+    hm_free(res);
+}
+
+size_t hmmm_result_count(const hmmm_result *res)
+{
+    return res ? res->n : 0;
+}
+
+const hmmm_finding *hmmm_result_get(const hmmm_result *res, size_t i)
+{
+    return res && i < res->n ? &res->items[i] : NULL;
+}
+
+int hmmm_result_binary(const hmmm_result *res)
+{
+    return res ? res->binary : 0;
+}
+
+size_t hmmm_result_error_count(const hmmm_result *res)
+{
+    return res ? res->errors.n : 0;
+}
+
+const char *hmmm_result_error(const hmmm_result *res, size_t i)
+{
+    return res && i < res->errors.n ? res->errors.items[i] : NULL;
+}
+
+size_t hmmm_result_words(const hmmm_result *res)
+{
+    return res ? res->words : 0;
+}
+
+/* ---- directives -------------------------------------------------------- */
+
+typedef enum { DIR_OFF, DIR_ON, DIR_NEXT_LINE } dir_kind;
+
+typedef struct directive {
+    dir_kind kind;
+    size_t at;     /* source offset just past the comment */
+    unsigned line; /* line the comment ends on */
+    char **names;  /* rule ids or packs; none means all */
+    size_t n_names;
+} directive;
+
+typedef struct directives {
+    directive *d;
+    size_t n, cap;
+} directives;
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int allowed_at(const hm_plain *p, size_t at)
+{
+    if (p->all_html)
+        return 1;
+    for (size_t i = 0; i < p->n_html; i++)
+        if (at >= p->html[i].start && at < p->html[i].end)
+            return 1;
+    return 0;
+}
+
+/* Parses "<!-- hmmm off a, b -->" comments. Returns -1 when out of memory. */
+static int scan_directives(hm_arena *a, const char *s, size_t len, const hm_plain *p,
+                           const hm_lines *lines, directives *out)
+{
+    const char *end = s + len;
+    for (const char *c = s; (c = memmem(c, (size_t)(end - c), "<!--", 4)); c += 4) {
+        const char *close = memmem(c + 4, (size_t)(end - c - 4), "-->", 3);
+        if (!close)
+            break;
+        const char *q = c + 4;
+        while (q < close && is_blank(*q))
+            q++;
+        if (close - q < 5 || memcmp(q, "hmmm", 4) != 0 || !is_blank(q[4]))
+            continue;
+        q += 4;
+        while (q < close && is_blank(*q))
+            q++;
+        const char *w = q;
+        while (q < close && !is_blank(*q))
+            q++;
+        size_t wl = (size_t)(q - w);
+        dir_kind kind;
+        if (wl == 3 && !memcmp(w, "off", 3))
+            kind = DIR_OFF;
+        else if (wl == 2 && !memcmp(w, "on", 2))
+            kind = DIR_ON;
+        else if (wl == 16 && !memcmp(w, "ignore-next-line", 16))
+            kind = DIR_NEXT_LINE;
+        else
+            continue;
+        if (!allowed_at(p, (size_t)(c - s)))
+            continue;
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 8;
+            directive *d = hm_realloc(out->d, cap * sizeof *d);
+            if (!d)
+                return -1;
+            out->d = d;
+            out->cap = cap;
+        }
+        directive *d = &out->d[out->n++];
+        memset(d, 0, sizeof *d);
+        d->kind = kind;
+        d->at = (size_t)(close + 3 - s);
+        unsigned col;
+        hm_lines_position(lines, s, (size_t)(close - s), &d->line, &col);
+        /* Names: separated by commas and/or white space. */
+        size_t cap = 0;
+        while (q < close) {
+            while (q < close && (is_blank(*q) || *q == ','))
+                q++;
+            const char *nm = q;
+            while (q < close && !is_blank(*q) && *q != ',')
+                q++;
+            if (q == nm)
+                break;
+            if (d->n_names == cap) {
+                cap = cap ? cap * 2 : 4;
+                char **names = hm_arena_alloc(a, cap * sizeof *names);
+                if (!names)
+                    return -1;
+                if (d->n_names)
+                    memcpy(names, d->names, d->n_names * sizeof *names);
+                d->names = names;
+            }
+            if (!(d->names[d->n_names++] = hm_arena_strndup(a, nm, (size_t)(q - nm))))
+                return -1;
+        }
+        c = close;
+    }
+    return 0;
+}
+
+static int names_rule(const directive *d, const hmmm_rule *r)
+{
+    for (size_t i = 0; i < d->n_names; i++)
+        if (!strcmp(d->names[i], r->id) || !strcmp(d->names[i], r->pack))
+            return 1;
+    return 0;
+}
+
+/* Whether the directives switch RULE off at source offset AT on LINE. */
+static int suppressed(const directives *ds, const hmmm_rule *rule, size_t at, unsigned line)
+{
+    int off = 0;
+    for (size_t i = 0; i < ds->n && ds->d[i].at <= at; i++) {
+        const directive *d = &ds->d[i];
+        switch (d->kind) {
+        case DIR_OFF:
+            if (!d->n_names || names_rule(d, rule))
+                off = 1;
+            break;
+        case DIR_ON:
+            if (!d->n_names || names_rule(d, rule))
+                off = 0;
+            break;
+        case DIR_NEXT_LINE:
+            if (d->line + 1 == line && (!d->n_names || names_rule(d, rule)))
+                return 1;
+            break;
+        }
+    }
+    return off;
+}
+
+/* ---- matching ---------------------------------------------------------- */
+
+typedef struct span {
+    size_t start, end;
+} span;
+
+typedef struct spans {
+    span *s;
+    size_t n, cap;
+    int done;
+} spans;
+
+static int spans_push(spans *v, size_t start, size_t end)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        span *s = hm_realloc(v->s, cap * sizeof *s);
+        if (!s)
+            return -1;
+        v->s = s;
+        v->cap = cap;
+    }
+    v->s[v->n++] = (span){start, end};
+    return 0;
+}
+
+typedef struct matcher {
+    const hm_plain *plain;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    int limit_hit;
+} matcher;
+
+/* Finds every match of RE in the prose, calling FN for each. Returns 0, -1
+ * when out of memory, or 1 when the pattern ran over its budget. */
+static int each_match(matcher *m, const pcre2_code *re, int (*fn)(void *, size_t, size_t),
+                      void *arg)
+{
+    const char *text = m->plain->text;
+    size_t len = m->plain->len, start = 0;
+    while (start <= len) {
+        int rc = pcre2_match(re, (PCRE2_SPTR)text, len, start, 0, m->md, m->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            return 0;
+        if (rc < 0 && rc != 0)
+            return rc == PCRE2_ERROR_NOMEMORY ? -1 : 1;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+        size_t s = ov[0], e = ov[1];
+        if (e <= s) { /* an empty match finds nothing; step over one character */
+            start = s + 1;
+            while (start < len && ((unsigned char)text[start] & 0xC0) == 0x80)
+                start++;
+            continue;
+        }
+        int r = fn(arg, s, e);
+        if (r)
+            return r;
+        start = e;
+    }
+    return 0;
+}
+
+static int collect(void *arg, size_t s, size_t e)
+{
+    return spans_push(arg, s, e);
+}
+
+/* Lazily finds all matches of RE (exceptions or accepted phrases). */
+static int ensure_spans(matcher *m, const pcre2_code *re, spans *v)
+{
+    if (v->done || !re)
+        return 0;
+    v->done = 1;
+    int r = each_match(m, re, collect, v);
+    return r < 0 ? -1 : 0;
+}
+
+static int inside(const spans *v, size_t s, size_t e)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->s[i].start <= s && e <= v->s[i].end)
+            return 1;
+    return 0;
+}
+
+typedef struct cand {
+    const hm_rule *rule;
+    size_t start, end; /* in the prose */
+} cand;
+
+typedef struct run {
+    matcher *m;
+    const hmmm_ruleset *rs;
+    const hm_rule *rule;
+    spans exc;
+    spans *accept;
+    cand *c;
+    size_t n, cap;
+} run;
+
+static int add_candidate(void *arg, size_t s, size_t e)
+{
+    run *r = arg;
+    if (r->rule->exc_re) {
+        if (ensure_spans(r->m, r->rule->exc_re, &r->exc) < 0)
+            return -1;
+        if (inside(&r->exc, s, e))
+            return 0;
+    }
+    if (r->rs->accept_re) {
+        if (ensure_spans(r->m, r->rs->accept_re, r->accept) < 0)
+            return -1;
+        if (inside(r->accept, s, e))
+            return 0;
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        cand *c = hm_realloc(r->c, cap * sizeof *c);
+        if (!c)
+            return -1;
+        r->c = c;
+        r->cap = cap;
+    }
+    r->c[r->n++] = (cand){r->rule, s, e};
+    return 0;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+    const hmmm_finding *x = a, *y = b;
+    if (x->offset != y->offset)
+        return x->offset < y->offset ? -1 : 1;
+    size_t ix = ((const hm_rule *)x->rule)->index, iy = ((const hm_rule *)y->rule)->index;
+    if (ix != iy)
+        return ix < iy ? -1 : 1;
+    if (x->length != y->length)
+        return x->length < y->length ? -1 : 1;
+    return 0;
+}
+
+/* The matched prose with each run of white space folded to one space. */
+static char *fold_match(hm_arena *a, const char *s, size_t n)
+{
+    char *out = hm_arena_alloc(a, n + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    int space = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = 1;
+            continue;
+        }
+        if (space && k)
+            out[k++] = ' ';
+        space = 0;
+        out[k++] = c;
+    }
+    out[k] = '\0';
+    return out;
+}
+
+static char *fill_message(hm_arena *a, const char *msg, const char *match)
+{
+    hm_buf b = {0};
+    for (const char *p = msg; *p;) {
+        const char *hole = strstr(p, "{match}");
+        if (!hole) {
+            hm_buf_adds(&b, p);
+            break;
+        }
+        hm_buf_add(&b, p, (size_t)(hole - p));
+        hm_buf_adds(&b, match);
+        p = hole + 7;
+    }
+    char *out = b.data ? hm_arena_strndup(a, b.data, b.len) : hm_arena_strdup(a, "");
+    hm_buf_free(&b);
+    return out;
+}
+
+static size_t count_words(const char *s, size_t n)
+{
+    size_t words = 0;
+    int in = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int w = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c >= 0x80 || c == '\'';
+        if (w && !in)
+            words++;
+        in = w;
+    }
+    return words;
+}
+
+static int looks_binary(const char *data, size_t len)
+{
+    size_t n = len < BINARY_PROBE ? len : BINARY_PROBE;
+    return memchr(data, '\0', n) != NULL;
+}
+
+static hmmm_status add_limit_error(hmmm_result *res, const char *id)
+{
+    hm_buf b = {0};
+    if (hm_buf_printf(&b,
+                      "rule %s gave up on this document: its pattern ran over the match "
+                      "limit (is it a runaway pattern?)",
+                      id) < 0)
+        return HMMM_ENOMEM;
+    char *s = hm_arena_strndup(&res->arena, b.data, b.len);
+    hm_buf_free(&b);
+    if (!s || hm_vec_push(&res->errors, s) < 0)
+        return HMMM_ENOMEM;
+    return HMMM_OK;
+}
+
+hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, size_t len, hmmm_doctype type,
+                       hmmm_result **out)
+{
+    *out = NULL;
+    if (!rs->compiled)
+        return HMMM_EINVAL;
+    hmmm_result *res = hm_calloc(1, sizeof *res);
+    if (!res)
+        return HMMM_ENOMEM;
+    if (looks_binary(data, len)) {
+        res->binary = 1;
+        *out = res;
+        return HMMM_OK;
+    }
+    hmmm_status st = HMMM_ENOMEM;
+    hm_plain plain;
+    hm_lines lines = {0};
+    directives ds = {0};
+    spans accept = {0};
+    run r = {0};
+    pcre2_match_context *mctx = NULL;
+    pcre2_match_data *md = NULL;
+    pcre2_jit_stack *jit = NULL;
+    int have_plain = 0, limits = 0;
+
+    int mr = type == HMMM_MARKDOWN ? hm_markup_markdown(&plain, data, len)
+                                   : hm_markup_text(&plain, data, len);
+    if (mr < 0)
+        goto done;
+    have_plain = 1;
+    res->words = count_words(plain.text, plain.len);
+    if (hm_lines_build(&lines, data, len) < 0)
+        goto done;
+    if (scan_directives(&res->arena, data, len, &plain, &lines, &ds) < 0)
+        goto done;
+
+    mctx = pcre2_match_context_create(NULL);
+    md = pcre2_match_data_create(1, NULL);
+    jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+    if (!mctx || !md || !jit)
+        goto done;
+    pcre2_set_match_limit(mctx, MATCH_LIMIT);
+    pcre2_set_depth_limit(mctx, DEPTH_LIMIT);
+    pcre2_set_heap_limit(mctx, HEAP_LIMIT);
+    pcre2_jit_stack_assign(mctx, NULL, jit);
+    matcher m = {.plain = &plain, .md = md, .mctx = mctx};
+
+    r.m = &m;
+    r.rs = rs;
+    r.accept = &accept;
+    for (size_t i = 0; i < rs->active.n; i++) {
+        r.rule = rs->active.items[i];
+        r.exc.n = 0;
+        r.exc.done = 0;
+        int e = each_match(&m, r.rule->re, add_candidate, &r);
+        if (e < 0)
+            goto done;
+        if (e > 0) {
+            limits++;
+            if (add_limit_error(res, r.rule->pub.id) != HMMM_OK)
+                goto done;
+        }
+    }
+
+    res->items = hm_malloc((r.n ? r.n : 1) * sizeof *res->items);
+    if (!res->items)
+        goto done;
+    for (size_t i = 0; i < r.n; i++) {
+        const cand *c = &r.c[i];
+        hmmm_finding *f = &res->items[res->n];
+        f->rule = &c->rule->pub;
+        f->level = c->rule->pub.level;
+        f->offset = hm_plain_to_src(&plain, c->start, 0);
+        size_t end = hm_plain_to_src(&plain, c->end, 1);
+        f->length = end > f->offset ? end - f->offset : 0;
+        hm_lines_position(&lines, data, f->offset, &f->line, &f->column);
+        hm_lines_position(&lines, data, f->offset + f->length, &f->end_line, &f->end_column);
+        if (suppressed(&ds, f->rule, f->offset, f->line))
+            continue;
+        f->match = fold_match(&res->arena, plain.text + c->start, c->end - c->start);
+        f->message = f->match ? fill_message(&res->arena, f->rule->message, f->match) : NULL;
+        if (!f->message)
+            goto done;
+        res->n++;
+    }
+    if (res->n > 1) {
+        qsort(res->items, res->n, sizeof *res->items, cmp_finding);
+        /* The same rule on the same words once only. */
+        size_t k = 1;
+        for (size_t i = 1; i < res->n; i++) {
+            const hmmm_finding *a = &res->items[k - 1], *b = &res->items[i];
+            if (a->rule == b->rule && a->offset == b->offset && a->length == b->length)
+                continue;
+            res->items[k++] = *b;
+        }
+        res->n = k;
+    }
+    st = limits ? HMMM_ELIMIT : HMMM_OK;
+done:
+    hm_free(r.c);
+    hm_free(r.exc.s);
+    hm_free(accept.s);
+    hm_free(ds.d);
+    hm_lines_free(&lines);
+    if (have_plain)
+        hm_plain_free(&plain);
+    pcre2_jit_stack_free(jit);
+    pcre2_match_data_free(md);
+    pcre2_match_context_free(mctx);
+    if (st == HMMM_ENOMEM) {
+        hmmm_result_free(res);
+        return st;
+    }
+    *out = res;
+    return st;
+}

@@ -1,0 +1,86 @@
+/* cli.h - the command-line tool's own declarations. The tool uses the
+ * library only through <hmmm/hmmm.h>. */
+#ifndef HMMM_CLI_H
+#define HMMM_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <hmmm/hmmm.h>
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
+
+typedef enum command { CMD_CHECK, CMD_RULES, CMD_EXPLAIN, CMD_TEST } command;
+typedef enum out_format { FMT_PRETTY, FMT_LINE, FMT_JSON } out_format;
+typedef enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
+
+#define FAIL_NEVER 3
+
+typedef struct options {
+    command cmd;
+    int format; /* out_format, or -1 when not given */
+    const char **rules;
+    size_t n_rules;
+    int no_builtin;
+    const char *config;
+    int no_config;
+    int min_level; /* -1 when not given */
+    int fail_on;   /* -1 when not given; FAIL_NEVER for never */
+    const char *stdin_filename;
+    int type; /* hmmm_doctype, or -1 for by name */
+    color_mode color;
+    int jobs; /* 0: one per processor */
+    int quiet;
+    const char *pack; /* hmmm rules --pack */
+    const char **args;
+    size_t n_args;
+} options;
+
+/* opts.c: returns 0, or an exit status to leave with at once (help, version,
+ * usage error). */
+int parse_options(int argc, char **argv, options *o);
+void options_free(options *o);
+
+/* term.c: messages on stderr, colour. */
+void errorf(const char *fmt, ...) CLI_PRINTF(1, 2);
+void notef(const char *fmt, ...) CLI_PRINTF(1, 2);
+void print_diags(const hmmm_diags *d);
+int want_color(color_mode mode, FILE *f);
+
+/* walk.c: the files to check, in order. "-" stands for standard input. */
+typedef struct file_list {
+    char **paths;
+    size_t n, cap;
+    int errors; /* paths that could not be opened (already reported) */
+} file_list;
+
+int collect_files(const options *o, const hmmm_config *cfg, file_list *out);
+void file_list_free(file_list *fl);
+
+/* format.c: the output formats. */
+typedef struct summary {
+    size_t files, findings, by_level[3], words;
+} summary;
+
+typedef struct formatter formatter;
+formatter *formatter_new(out_format fmt, FILE *out, int color);
+/* One checked file: its findings at or above min_level. */
+void formatter_file(formatter *f, const char *path, const char *data, size_t len,
+                    const hmmm_finding *const *findings, size_t n);
+void formatter_end(formatter *f, const summary *s);
+void formatter_free(formatter *f);
+
+/* selftest.c: hmmm test. */
+int run_selftest(const options *o, const hmmm_ruleset *rs, const char *const *only_files,
+                 size_t n_only, int color);
+
+/* main.c helpers shared with selftest and explain. */
+void print_wrapped(FILE *out, const char *indent, const char *text, int width);
+
+#endif /* HMMM_CLI_H */

@@ -1,0 +1,395 @@
+/* format.c - the output formats: pretty (for people), line (for editors and
+ * grep) and json (for programs). Each is a set of callbacks behind one
+ * interface, chosen at run time. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct formatter {
+    const struct format_ops *ops;
+    FILE *out;
+    int color;
+    size_t files;
+};
+
+struct format_ops {
+    void (*file)(formatter *f, const char *path, const char *data, size_t len,
+                 const hmmm_finding *const *findings, size_t n);
+    void (*end)(formatter *f, const summary *s);
+};
+
+/* ---- shared helpers ---------------------------------------------------- */
+
+/* Writes S on one line: line breaks and tabs become spaces. */
+static void put_oneline(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, out);
+}
+
+static const char *level_color(hmmm_level lv)
+{
+    switch (lv) {
+    case HMMM_ERROR:
+        return "\033[1;31m";
+    case HMMM_WARNING:
+        return "\033[1;33m";
+    case HMMM_SUGGESTION:
+        return "\033[1;36m";
+    }
+    return "";
+}
+
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define GREEN "\033[32m"
+#define RESET "\033[0m"
+
+static const char *c(const formatter *f, const char *code)
+{
+    return f->color ? code : "";
+}
+
+/* ---- line -------------------------------------------------------------- */
+
+static void line_file(formatter *f, const char *path, const char *data, size_t len,
+                      const hmmm_finding *const *fs, size_t n)
+{
+    (void)data;
+    (void)len;
+    for (size_t i = 0; i < n; i++) {
+        const hmmm_finding *x = fs[i];
+        fprintf(f->out, "%s:%u:%u: %s: ", path, x->line, x->column, hmmm_level_name(x->level));
+        put_oneline(f->out, x->message);
+        if (x->rule->n_suggest) {
+            fputs("; try \"", f->out);
+            put_oneline(f->out, x->rule->suggest[0]);
+            fputc('"', f->out);
+        }
+        fprintf(f->out, " [%s]\n", x->rule->id);
+    }
+}
+
+static void line_end(formatter *f, const summary *s)
+{
+    (void)f;
+    (void)s;
+}
+
+/* ---- pretty ------------------------------------------------------------ */
+
+/* Characters shown either side of a match on a very long line. */
+#define CONTEXT_CHARS 80
+
+static size_t char_back(const char *data, size_t from, size_t stop, size_t chars)
+{
+    while (from > stop && chars) {
+        from--;
+        while (from > stop && ((unsigned char)data[from] & 0xC0) == 0x80)
+            from--;
+        chars--;
+    }
+    return from;
+}
+
+static size_t char_fwd(const char *data, size_t from, size_t stop, size_t chars)
+{
+    while (from < stop && chars) {
+        from++;
+        while (from < stop && ((unsigned char)data[from] & 0xC0) == 0x80)
+            from++;
+        chars--;
+    }
+    return from;
+}
+
+static size_t count_chars(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            k++;
+    return k;
+}
+
+/* Prints the source line of X with a caret line under the match. */
+static void show_source(formatter *f, const char *data, size_t len, const hmmm_finding *x)
+{
+    size_t start = x->offset;
+    while (start > 0 && data[start - 1] != '\n' && data[start - 1] != '\r')
+        start--;
+    size_t end = x->offset;
+    while (end < len && data[end] != '\n' && data[end] != '\r')
+        end++;
+    size_t mend = x->offset + x->length < end ? x->offset + x->length : end;
+    /* On a long line, show a window around the match. */
+    size_t from = start, to = end;
+    int cut_left = 0, cut_right = 0;
+    if (count_chars(data + start, x->offset - start) > CONTEXT_CHARS) {
+        from = char_back(data, x->offset, start, CONTEXT_CHARS);
+        cut_left = 1;
+    }
+    if (count_chars(data + mend, end - mend) > CONTEXT_CHARS) {
+        to = char_fwd(data, mend, end, CONTEXT_CHARS);
+        cut_right = 1;
+    }
+    char num[16];
+    int w = snprintf(num, sizeof num, "%u", x->line);
+    if (w < 4)
+        w = 4;
+    fprintf(f->out, "%s%*u |%s ", c(f, DIM), w, x->line, c(f, RESET));
+    if (cut_left)
+        fputs("...", f->out);
+    for (size_t i = from; i < to; i++) {
+        unsigned char ch = (unsigned char)data[i];
+        fputc(ch < 0x20 && ch != '\t' ? ' ' : ch, f->out);
+    }
+    if (cut_right)
+        fputs("...", f->out);
+    fputc('\n', f->out);
+    fprintf(f->out, "%s%*s |%s ", c(f, DIM), w, "", c(f, RESET));
+    if (cut_left)
+        fputs("   ", f->out);
+    for (size_t i = from; i < x->offset; i++) {
+        unsigned char ch = (unsigned char)data[i];
+        if ((ch & 0xC0) == 0x80)
+            continue;
+        fputc(ch == '\t' ? '\t' : ' ', f->out);
+    }
+    fputs(c(f, level_color(x->level)), f->out);
+    fputc('^', f->out);
+    size_t under = count_chars(data + x->offset, mend > x->offset ? mend - x->offset : 0);
+    for (size_t i = 1; i < under; i++)
+        fputc('~', f->out);
+    fprintf(f->out, "%s\n", c(f, RESET));
+}
+
+/* The first sentence of TEXT, into OUT (at most N bytes). */
+static void first_sentence(const char *text, char *out, size_t n)
+{
+    size_t i = 0;
+    for (; text[i] && i + 1 < n; i++) {
+        out[i] = text[i] == '\n' ? ' ' : text[i];
+        if ((text[i] == '.' || text[i] == '?' || text[i] == '!') &&
+            (text[i + 1] == ' ' || text[i + 1] == '\n' || text[i + 1] == '\0')) {
+            i++;
+            break;
+        }
+    }
+    out[i] = '\0';
+}
+
+static void pretty_file(formatter *f, const char *path, const char *data, size_t len,
+                        const hmmm_finding *const *fs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const hmmm_finding *x = fs[i];
+        const hmmm_rule *r = x->rule;
+        if (f->files || i)
+            fputc('\n', f->out);
+        fprintf(f->out, "%s%s:%u:%u:%s %s%s:%s ", c(f, BOLD), path, x->line, x->column, c(f, RESET),
+                c(f, level_color(x->level)), hmmm_level_name(x->level), c(f, RESET));
+        fputs(c(f, BOLD), f->out);
+        put_oneline(f->out, x->message);
+        fprintf(f->out, "%s %s[%s]%s\n", c(f, RESET), c(f, DIM), r->id, c(f, RESET));
+        show_source(f, data, len, x);
+        int w = 4;
+        for (unsigned v = x->line; v >= 10000; v /= 10)
+            w++;
+        if (r->n_suggest) {
+            fprintf(f->out, "%*s = %stry:%s ", w, "", c(f, GREEN), c(f, RESET));
+            for (size_t k = 0; k < r->n_suggest; k++) {
+                if (k)
+                    fputs(k + 1 == r->n_suggest ? " or " : ", ", f->out);
+                fputc('"', f->out);
+                put_oneline(f->out, r->suggest[k]);
+                fputc('"', f->out);
+            }
+            fputc('\n', f->out);
+        }
+        if (r->n_glossary && r->glossary[0]) {
+            const hmmm_gloss *g = r->glossary[0];
+            char sentence[400];
+            first_sentence(g->definition, sentence, sizeof sentence);
+            fprintf(f->out, "%*s = %sglossary:%s %s: %s", w, "", c(f, GREEN), c(f, RESET), g->term,
+                    sentence);
+            if (g->source)
+                fprintf(f->out, " %s(%s)%s", c(f, DIM), g->source, c(f, RESET));
+            fputc('\n', f->out);
+        }
+    }
+}
+
+static void pretty_end(formatter *f, const summary *s)
+{
+    static const char *names[3][2] = {
+        {"suggestion", "suggestions"}, {"warning", "warnings"}, {"error", "errors"}};
+    if (f->files && s->findings)
+        fputc('\n', f->out);
+    if (!s->findings) {
+        fprintf(f->out, "%sNo findings%s in %zu file%s.\n", c(f, BOLD), c(f, RESET), s->files,
+                s->files == 1 ? "" : "s");
+        return;
+    }
+    fprintf(f->out, "%s%zu finding%s%s in %zu file%s:", c(f, BOLD), s->findings,
+            s->findings == 1 ? "" : "s", c(f, RESET), s->files, s->files == 1 ? "" : "s");
+    int first = 1;
+    for (int lv = HMMM_ERROR; lv >= HMMM_SUGGESTION; lv--) {
+        size_t k = s->by_level[lv];
+        if (!k)
+            continue;
+        fprintf(f->out, "%s %s%zu %s%s", first ? "" : ",", c(f, level_color((hmmm_level)lv)), k,
+                names[lv][k != 1], c(f, RESET));
+        first = 0;
+    }
+    fputc('\n', f->out);
+}
+
+/* ---- json -------------------------------------------------------------- */
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    size_t n = strlen(s);
+    char *clean = malloc(n * 3 + 1);
+    if (!clean)
+        return json_null();
+    size_t k = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned char b = p[i];
+        size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        int ok = len && i + len <= n;
+        for (size_t t = 1; ok && t < len; t++)
+            ok = (p[i + t] & 0xC0) == 0x80;
+        if (ok) {
+            json_t *probe = json_stringn((const char *)p + i, len);
+            ok = probe != NULL;
+            json_decref(probe);
+        }
+        if (ok) {
+            memcpy(clean + k, p + i, len);
+            k += len;
+            i += len;
+        } else {
+            memcpy(clean + k, "\xEF\xBF\xBD", 3);
+            k += 3;
+            i++;
+        }
+    }
+    clean[k] = '\0';
+    j = json_string(clean);
+    free(clean);
+    return j ? j : json_null();
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+    return s ? jstr(s) : json_null();
+}
+
+static void json_file(formatter *f, const char *path, const char *data, size_t len,
+                      const hmmm_finding *const *fs, size_t n)
+{
+    (void)data;
+    (void)len;
+    json_t *file = json_object();
+    json_object_set_new(file, "path", jstr(path));
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const hmmm_finding *x = fs[i];
+        const hmmm_rule *r = x->rule;
+        json_t *o = json_object();
+        json_object_set_new(o, "rule", jstr(r->id));
+        json_object_set_new(o, "level", json_string(hmmm_level_name(x->level)));
+        json_object_set_new(o, "line", json_integer(x->line));
+        json_object_set_new(o, "column", json_integer(x->column));
+        json_object_set_new(o, "end_line", json_integer(x->end_line));
+        json_object_set_new(o, "end_column", json_integer(x->end_column));
+        json_object_set_new(o, "offset", json_integer((json_int_t)x->offset));
+        json_object_set_new(o, "length", json_integer((json_int_t)x->length));
+        json_object_set_new(o, "match", jstr(x->match));
+        json_object_set_new(o, "message", jstr(x->message));
+        json_t *sug = json_array();
+        for (size_t k = 0; k < r->n_suggest; k++)
+            json_array_append_new(sug, jstr(r->suggest[k]));
+        json_object_set_new(o, "suggestions", sug);
+        json_t *gl = json_array();
+        for (size_t k = 0; k < r->n_glossary; k++) {
+            const hmmm_gloss *g = r->glossary[k];
+            if (!g)
+                continue;
+            json_t *e = json_object();
+            json_object_set_new(e, "key", jstr(g->key));
+            json_object_set_new(e, "term", jstr(g->term));
+            json_object_set_new(e, "definition", jstr(g->definition));
+            json_object_set_new(e, "source", jstr_or_null(g->source));
+            json_array_append_new(gl, e);
+        }
+        json_object_set_new(o, "glossary", gl);
+        json_object_set_new(o, "link", jstr_or_null(r->link));
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(file, "findings", arr);
+    fputs(f->files ? ",\n  " : "\n  ", f->out);
+    json_dumpf(file, f->out, 0);
+    json_decref(file);
+}
+
+static void json_end(formatter *f, const summary *s)
+{
+    json_t *sum = json_object();
+    json_object_set_new(sum, "files", json_integer((json_int_t)s->files));
+    json_object_set_new(sum, "findings", json_integer((json_int_t)s->findings));
+    json_object_set_new(sum, "suggestion", json_integer((json_int_t)s->by_level[0]));
+    json_object_set_new(sum, "warning", json_integer((json_int_t)s->by_level[1]));
+    json_object_set_new(sum, "error", json_integer((json_int_t)s->by_level[2]));
+    fputs(f->files ? "\n ],\n \"summary\": " : "],\n \"summary\": ", f->out);
+    json_dumpf(sum, f->out, 0);
+    fputs("}\n", f->out);
+    json_decref(sum);
+}
+
+/* ---- the interface ----------------------------------------------------- */
+
+static const struct format_ops ops[] = {
+    [FMT_PRETTY] = {pretty_file, pretty_end},
+    [FMT_LINE] = {line_file, line_end},
+    [FMT_JSON] = {json_file, json_end},
+};
+
+formatter *formatter_new(out_format fmt, FILE *out, int color)
+{
+    formatter *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->ops = &ops[fmt];
+    f->out = out;
+    f->color = color;
+    if (fmt == FMT_JSON)
+        fputs("{\"version\": 1,\n \"files\": [", out);
+    return f;
+}
+
+void formatter_file(formatter *f, const char *path, const char *data, size_t len,
+                    const hmmm_finding *const *findings, size_t n)
+{
+    f->ops->file(f, path, data, len, findings, n);
+    if (n || f->ops == &ops[FMT_JSON])
+        f->files++;
+}
+
+void formatter_end(formatter *f, const summary *s)
+{
+    f->ops->end(f, s);
+}
+
+void formatter_free(formatter *f)
+{
+    free(f);
+}

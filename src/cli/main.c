@@ -1,0 +1,627 @@
+/* main.c - hmmm's command line: loads the config and the rules, checks each
+ * file (in parallel, printing in order), and turns the outcome into an exit
+ * status. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* ---- loading ----------------------------------------------------------- */
+
+/* Reads the config file (unless told not to). Returns 0, or -1 after
+ * reporting a bad one. */
+static int load_config(const options *o, hmmm_config **out)
+{
+    *out = NULL;
+    if (o->no_config)
+        return 0;
+    char *path = NULL;
+    if (o->config) {
+        path = strdup(o->config);
+    } else {
+        path = hmmm_config_find(".");
+    }
+    if (!path)
+        return o->config ? -1 : 0;
+    hmmm_diags *d = hmmm_diags_new();
+    *out = hmmm_config_load(path, d);
+    print_diags(d);
+    hmmm_diags_free(d);
+    free(path);
+    return *out ? 0 : -1;
+}
+
+/* Whether the stem of PATH's file name is STEM ("rules/jargon.yaml"). */
+static int same_stem(const char *path, const char *stem)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(stem);
+    return !strncmp(base, stem, n) && (!strcmp(base + n, ".yaml") || !strcmp(base + n, ".yml"));
+}
+
+/* Loads, configures and compiles the rules. EXTRA are more files (hmmm test's
+ * arguments); a built-in file of the same name gives way to them. */
+static hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const char *const *extra,
+                                size_t n_extra, int configure)
+{
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    if (!rs || !d) {
+        errorf("out of memory");
+        hmmm_ruleset_free(rs);
+        hmmm_diags_free(d);
+        return NULL;
+    }
+    hmmm_status st = HMMM_OK, s;
+    if (!o->no_builtin) {
+        size_t n_packs;
+        const char *const *packs = hmmm_config_packs(cfg, &n_packs);
+        for (const char *const *b = hmmm_builtin_files(); *b; b++) {
+            int want = !packs || !strcmp(*b, "glossary");
+            for (size_t k = 0; packs && k < n_packs && !want; k++)
+                want = !strcmp(packs[k], *b);
+            for (size_t k = 0; k < n_extra && want; k++)
+                want = !same_stem(extra[k], *b);
+            if (want && (s = hmmm_ruleset_load_builtin_file(rs, *b, d)) != HMMM_OK)
+                st = s;
+        }
+    }
+    size_t n_cfg;
+    const char *const *cfg_rules = hmmm_config_rules(cfg, &n_cfg);
+    for (size_t i = 0; i < n_cfg; i++)
+        if ((s = hmmm_ruleset_load_path(rs, cfg_rules[i], d)) != HMMM_OK)
+            st = s;
+    for (size_t i = 0; i < o->n_rules; i++)
+        if ((s = hmmm_ruleset_load_path(rs, o->rules[i], d)) != HMMM_OK)
+            st = s;
+    for (size_t i = 0; i < n_extra; i++)
+        if ((s = hmmm_ruleset_load_path(rs, extra[i], d)) != HMMM_OK)
+            st = s;
+    if (st == HMMM_OK && configure)
+        st = hmmm_ruleset_configure(rs, cfg, d);
+    if (st == HMMM_OK)
+        st = hmmm_ruleset_compile(rs, d);
+    print_diags(d);
+    hmmm_diags_free(d);
+    if (st != HMMM_OK) {
+        if (st == HMMM_ENOMEM)
+            errorf("out of memory loading the rules");
+        hmmm_ruleset_free(rs);
+        return NULL;
+    }
+    return rs;
+}
+
+/* ---- checking files ---------------------------------------------------- */
+
+typedef struct job {
+    const char *path;    /* as given; "-" for stdin */
+    const char *display; /* as printed */
+    char *data;
+    size_t len;
+    hmmm_result *res;
+    hmmm_status st;
+    int read_error; /* errno, or 0 */
+    int done;
+} job;
+
+typedef struct pool {
+    const options *o;
+    const hmmm_ruleset *rs;
+    job *jobs;
+    size_t n, next, printed;
+    size_t window; /* how far workers may run ahead of the printer */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} pool;
+
+static int read_stdin(char **data, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return ENOMEM;
+    for (;;) {
+        if (n == cap) {
+            char *b = realloc(buf, cap * 2);
+            if (!b) {
+                free(buf);
+                return ENOMEM;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        ssize_t got = read(0, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            return e;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+static int read_path(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno;
+    size_t cap = 65536, n = 0;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long size = ftell(f);
+        if (size > 0)
+            cap = (size_t)size + 1;
+        rewind(f);
+    }
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return ENOMEM;
+    }
+    for (;;) {
+        if (n == cap) {
+            char *b = realloc(buf, cap * 2);
+            if (!b) {
+                free(buf);
+                fclose(f);
+                return ENOMEM;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            int e = ferror(f) ? (errno ? errno : EIO) : 0;
+            fclose(f);
+            if (e) {
+                free(buf);
+                return e;
+            }
+            break;
+        }
+    }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+static hmmm_doctype doc_type(const options *o, const char *display)
+{
+    if (o->type >= 0)
+        return (hmmm_doctype)o->type;
+    int t = hmmm_doctype_for_path(display);
+    return t < 0 ? HMMM_TEXT : (hmmm_doctype)t;
+}
+
+static void run_job(const pool *p, job *j)
+{
+    j->read_error = !strcmp(j->path, "-") ? read_stdin(&j->data, &j->len)
+                                          : read_path(j->path, &j->data, &j->len);
+    if (j->read_error)
+        return;
+    j->st = hmmm_check(p->rs, j->data, j->len, doc_type(p->o, j->display), &j->res);
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->next < p->n && p->next >= p->printed + p->window)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->next >= p->n) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        job *j = &p->jobs[p->next++];
+        pthread_mutex_unlock(&p->mu);
+        run_job(p, j);
+        pthread_mutex_lock(&p->mu);
+        j->done = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+typedef struct outcome {
+    int trouble; /* exit 2 */
+    int failed;  /* a finding at or above fail-on */
+} outcome;
+
+/* Prints one finished job and frees what it held. */
+static void report_job(const options *o, formatter *fmt, job *j, int min_level, int fail_on,
+                       summary *sum, outcome *out)
+{
+    if (j->read_error) {
+        errorf("%s: cannot read: %s", j->display, strerror(j->read_error));
+        out->trouble = 1;
+        return;
+    }
+    if (j->st == HMMM_ENOMEM || !j->res) {
+        errorf("%s: out of memory while checking", j->display);
+        out->trouble = 1;
+        goto done;
+    }
+    if (hmmm_result_binary(j->res)) {
+        if (!o->quiet)
+            notef("%s: binary file, not checked", j->display);
+        goto done;
+    }
+    for (size_t i = 0; i < hmmm_result_error_count(j->res); i++) {
+        fprintf(stderr, "%s: error: %s\n", j->display, hmmm_result_error(j->res, i));
+        out->trouble = 1;
+    }
+    size_t n = hmmm_result_count(j->res), k = 0;
+    const hmmm_finding **shown = malloc((n ? n : 1) * sizeof *shown);
+    if (!shown) {
+        errorf("out of memory");
+        out->trouble = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const hmmm_finding *x = hmmm_result_get(j->res, i);
+        if ((int)x->level < min_level)
+            continue;
+        shown[k++] = x;
+        sum->by_level[x->level]++;
+        if ((int)x->level >= fail_on)
+            out->failed = 1;
+    }
+    sum->files++;
+    sum->findings += k;
+    sum->words += hmmm_result_words(j->res);
+    if (fmt)
+        formatter_file(fmt, j->display, j->data, j->len, shown, k);
+    free(shown);
+done:
+    hmmm_result_free(j->res);
+    j->res = NULL;
+    free(j->data);
+    j->data = NULL;
+}
+
+static int online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+static int cmd_check(const options *o)
+{
+    hmmm_config *cfg;
+    if (load_config(o, &cfg) < 0)
+        return EXIT_TROUBLE;
+    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1);
+    if (!rs) {
+        hmmm_config_free(cfg);
+        return EXIT_TROUBLE;
+    }
+    int min_level = o->min_level >= 0 ? o->min_level : hmmm_config_min_level(cfg);
+    if (min_level < 0)
+        min_level = HMMM_SUGGESTION;
+    int fail_on = o->fail_on >= 0 ? o->fail_on : hmmm_config_fail_on(cfg);
+    if (fail_on < 0)
+        fail_on = HMMM_ERROR;
+
+    options o2 = *o;
+    const char *dash[] = {"-"};
+    if (o->n_args == 0) {
+        if (isatty(0)) {
+            errorf("nothing to check: name files or folders, or pipe text in");
+            fputs("Try 'hmmm --help' for more.\n", stderr);
+            hmmm_ruleset_free(rs);
+            hmmm_config_free(cfg);
+            return EXIT_TROUBLE;
+        }
+        o2.args = dash;
+        o2.n_args = 1;
+    }
+    file_list fl;
+    outcome out = {0};
+    if (collect_files(&o2, cfg, &fl) < 0) {
+        errorf("out of memory listing files");
+        out.trouble = 1;
+    }
+    if (fl.errors)
+        out.trouble = 1;
+
+    int fmt_kind = o->format >= 0 ? o->format : isatty(1) ? FMT_PRETTY : FMT_LINE;
+    formatter *fmt =
+        o->quiet ? NULL : formatter_new((out_format)fmt_kind, stdout, want_color(o->color, stdout));
+    pool p = {.o = o, .rs = rs, .n = fl.n};
+    p.jobs = calloc(fl.n ? fl.n : 1, sizeof *p.jobs);
+    if (!p.jobs || (!o->quiet && !fmt)) {
+        errorf("out of memory");
+        free(p.jobs);
+        formatter_free(fmt);
+        file_list_free(&fl);
+        hmmm_ruleset_free(rs);
+        hmmm_config_free(cfg);
+        return EXIT_TROUBLE;
+    }
+    for (size_t i = 0; i < fl.n; i++) {
+        p.jobs[i].path = fl.paths[i];
+        p.jobs[i].display = !strcmp(fl.paths[i], "-")
+                                ? (o->stdin_filename ? o->stdin_filename : "<stdin>")
+                                : fl.paths[i];
+    }
+    int jobs = o->jobs ? o->jobs : online_cpus();
+    if ((size_t)jobs > fl.n)
+        jobs = fl.n ? (int)fl.n : 1;
+    p.window = (size_t)jobs * 4;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    pthread_t threads[256];
+    int started = 0;
+    if (jobs > 1)
+        for (; started < jobs; started++)
+            if (pthread_create(&threads[started], NULL, worker, &p) != 0)
+                break;
+    summary sum = {0};
+    for (size_t i = 0; i < fl.n; i++) {
+        job *j = &p.jobs[i];
+        if (!started) {
+            run_job(&p, j);
+        } else {
+            pthread_mutex_lock(&p.mu);
+            while (!j->done)
+                pthread_cond_wait(&p.cv, &p.mu);
+            pthread_mutex_unlock(&p.mu);
+        }
+        report_job(o, fmt, j, min_level, fail_on, &sum, &out);
+        pthread_mutex_lock(&p.mu);
+        p.printed = i + 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    if (fmt)
+        formatter_end(fmt, &sum);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    free(p.jobs);
+    formatter_free(fmt);
+    file_list_free(&fl);
+    hmmm_ruleset_free(rs);
+    hmmm_config_free(cfg);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            errorf("cannot write the report: %s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    if (out.trouble)
+        return EXIT_TROUBLE;
+    return out.failed && fail_on != FAIL_NEVER ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/* ---- rules and explain ------------------------------------------------- */
+
+static int cmd_rules(const options *o)
+{
+    hmmm_config *cfg;
+    if (load_config(o, &cfg) < 0)
+        return EXIT_TROUBLE;
+    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1);
+    hmmm_config_free(cfg);
+    if (!rs)
+        return EXIT_TROUBLE;
+    size_t n = hmmm_ruleset_rule_count(rs), width = 4, shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t w = strlen(hmmm_ruleset_rule(rs, i)->id);
+        width = w > width ? w : width;
+    }
+    int found_pack = !o->pack;
+    for (size_t i = 0; i < hmmm_ruleset_pack_count(rs); i++)
+        if (o->pack && !strcmp(hmmm_ruleset_pack(rs, i)->name, o->pack))
+            found_pack = 1;
+    if (!found_pack) {
+        errorf("no pack named '%s' is loaded", o->pack);
+        hmmm_ruleset_free(rs);
+        return EXIT_TROUBLE;
+    }
+    printf("%-*s  %-10s  %-14s  %s\n", (int)width, "RULE", "LEVEL", "PACK", "FIRST SUGGESTION");
+    for (size_t i = 0; i < n; i++) {
+        const hmmm_rule *r = hmmm_ruleset_rule(rs, i);
+        if (o->pack && strcmp(r->pack, o->pack) != 0)
+            continue;
+        printf("%-*s  %-10s  %-14s  %s\n", (int)width, r->id, hmmm_level_name(r->level), r->pack,
+               r->n_suggest ? r->suggest[0] : "-");
+        shown++;
+    }
+    hmmm_ruleset_free(rs);
+    return EXIT_CLEAN;
+}
+
+static void explain_gloss(const hmmm_ruleset *rs, const hmmm_gloss *g)
+{
+    printf("%s (glossary: %s)\n\n", g->term, g->key);
+    print_wrapped(stdout, "  ", g->definition, 78);
+    putchar('\n');
+    if (g->n_aliases) {
+        printf("Also written: ");
+        for (size_t i = 0; i < g->n_aliases; i++)
+            printf("%s%s", i ? ", " : "", g->aliases[i]);
+        putchar('\n');
+    }
+    if (g->n_see_also) {
+        printf("See also:     ");
+        for (size_t i = 0; i < g->n_see_also; i++) {
+            const hmmm_gloss *o = hmmm_ruleset_find_gloss(rs, g->see_also[i]);
+            printf("%s%s", i ? ", " : "", o ? o->term : g->see_also[i]);
+        }
+        putchar('\n');
+    }
+    if (g->source)
+        printf("Source:       %s\n", g->source);
+    size_t used = 0;
+    for (size_t i = 0; i < hmmm_ruleset_rule_count(rs); i++) {
+        const hmmm_rule *r = hmmm_ruleset_rule(rs, i);
+        for (size_t k = 0; k < r->n_glossary; k++)
+            if (r->glossary[k] == g) {
+                printf("%s%s", used++ ? ", " : "Rules:        ", r->id);
+                break;
+            }
+    }
+    if (used)
+        putchar('\n');
+}
+
+static void explain_rule(const hmmm_rule *r)
+{
+    printf("%s (%s)\n\n", r->id, hmmm_level_name(r->level));
+    print_wrapped(stdout, "  ", r->message, 78);
+    putchar('\n');
+    if (r->n_words) {
+        printf("Flags:        ");
+        for (size_t i = 0; i < r->n_words; i++)
+            printf("%s\"%s\"", i ? ", " : "", r->words[i]);
+        putchar('\n');
+    }
+    if (r->pattern)
+        printf("Pattern:      %s\n", r->pattern);
+    if (r->n_suggest) {
+        printf("Try:          ");
+        for (size_t i = 0; i < r->n_suggest; i++)
+            printf("%s\"%s\"", i ? ", " : "", r->suggest[i]);
+        putchar('\n');
+    }
+    if (r->why) {
+        printf("Why:\n");
+        print_wrapped(stdout, "  ", r->why, 78);
+    }
+    for (size_t i = 0; i < r->n_glossary; i++) {
+        const hmmm_gloss *g = r->glossary[i];
+        if (!g)
+            continue;
+        printf("Glossary:     %s\n", g->term);
+        print_wrapped(stdout, "  ", g->definition, 78);
+        if (g->source)
+            printf("  (%s)\n", g->source);
+    }
+    if (r->source)
+        printf("Source:       %s\n", r->source);
+    if (r->link)
+        printf("Link:         %s\n", r->link);
+    if (r->n_flag || r->n_pass)
+        printf("Examples:\n");
+    for (size_t i = 0; i < r->n_flag; i++)
+        printf("  flagged:     %s\n", r->flag[i]);
+    for (size_t i = 0; i < r->n_pass; i++)
+        printf("  not flagged: %s\n", r->pass[i]);
+    printf("Defined at:   %s:%u:%u\n", r->file, r->line, r->column);
+}
+
+static int cmd_explain(const options *o)
+{
+    hmmm_config *cfg;
+    if (load_config(o, &cfg) < 0)
+        return EXIT_TROUBLE;
+    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1);
+    hmmm_config_free(cfg);
+    if (!rs)
+        return EXIT_TROUBLE;
+    /* The arguments form one term: "hmmm explain service users" works. */
+    size_t len = 0;
+    for (size_t i = 0; i < o->n_args; i++)
+        len += strlen(o->args[i]) + 1;
+    char *term = malloc(len + 1);
+    if (!term) {
+        hmmm_ruleset_free(rs);
+        return EXIT_TROUBLE;
+    }
+    term[0] = '\0';
+    for (size_t i = 0; i < o->n_args; i++) {
+        if (i)
+            strcat(term, " ");
+        strcat(term, o->args[i]);
+    }
+    int rc = EXIT_CLEAN;
+    const hmmm_rule *r = hmmm_ruleset_find_rule(rs, term);
+    const hmmm_gloss *g = hmmm_ruleset_find_gloss(rs, term);
+    if (r) {
+        explain_rule(r);
+    } else if (g) {
+        explain_gloss(rs, g);
+    } else {
+        /* Not a name: explain whichever rules the words set off. */
+        hmmm_result *res = NULL;
+        size_t shown = 0;
+        if (hmmm_check(rs, term, strlen(term), HMMM_TEXT, &res) != HMMM_ENOMEM && res) {
+            const hmmm_rule *last = NULL;
+            for (size_t i = 0; i < hmmm_result_count(res); i++) {
+                const hmmm_rule *hit = hmmm_result_get(res, i)->rule;
+                if (hit == last)
+                    continue;
+                if (shown++)
+                    putchar('\n');
+                explain_rule(hit);
+                last = hit;
+            }
+        }
+        hmmm_result_free(res);
+        if (!shown) {
+            errorf("no rule, glossary entry or flagged phrase matches '%s'", term);
+            fputs("Try 'hmmm rules' for the list of rules.\n", stderr);
+            rc = EXIT_TROUBLE;
+        }
+    }
+    free(term);
+    hmmm_ruleset_free(rs);
+    return rc;
+}
+
+static int cmd_test(const options *o)
+{
+    hmmm_config *cfg;
+    if (load_config(o, &cfg) < 0)
+        return EXIT_TROUBLE;
+    hmmm_ruleset *rs = load_rules(o, cfg, o->args, o->n_args, 0);
+    hmmm_config_free(cfg);
+    if (!rs)
+        return EXIT_TROUBLE;
+    int rc = run_selftest(o, rs, o->args, o->n_args, want_color(o->color, stdout));
+    hmmm_ruleset_free(rs);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    /* A closed pipe (hmmm ... | head) ends output quietly, not with a signal. */
+    signal(SIGPIPE, SIG_IGN);
+    options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc != 0) {
+        options_free(&o);
+        return rc < 0 ? EXIT_CLEAN : rc;
+    }
+    switch (o.cmd) {
+    case CMD_RULES:
+        rc = cmd_rules(&o);
+        break;
+    case CMD_EXPLAIN:
+        rc = cmd_explain(&o);
+        break;
+    case CMD_TEST:
+        rc = cmd_test(&o);
+        break;
+    case CMD_CHECK:
+        rc = cmd_check(&o);
+        break;
+    }
+    options_free(&o);
+    return rc;
+}

@@ -1,0 +1,224 @@
+/* opts.c - the command line: a table of options, parsed with getopt_long. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "Usage: hmmm [OPTIONS] [PATH...]     check files and folders (\"-\" reads stdin)\n"
+    "       hmmm rules [--pack NAME]     list the rules in use\n"
+    "       hmmm explain ID|TERM         explain a rule or a glossary entry\n"
+    "       hmmm test [RULE-FILE...]     run the rules' own examples\n"
+    "\n"
+    "Finds jargon and words that undermine co-production in writing about care\n"
+    "and support, and says why each jars and what to write instead.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format FORMAT     pretty, line or json (default: pretty on a terminal,\n"
+    "                          line otherwise)\n"
+    "      --rules PATH        also load a rule file or a folder of them (repeatable)\n"
+    "      --no-builtin        do not load the built-in packs\n"
+    "      --config FILE       use this config file\n"
+    "      --no-config         do not look for .hmmm.yaml\n"
+    "      --min-level LEVEL   do not report below suggestion, warning or error\n"
+    "      --fail-on LEVEL     exit 1 when a finding at or above LEVEL is reported:\n"
+    "                          suggestion, warning, error (default) or never\n"
+    "      --stdin-filename NAME  the name (and type) of the document on stdin\n"
+    "      --type TYPE         text or markdown (default: from the file name)\n"
+    "      --color WHEN        auto, always or never (NO_COLOR is honoured)\n"
+    "  -j, --jobs N            files checked in parallel (default: one per processor)\n"
+    "      --pack NAME         with 'rules': only this pack\n"
+    "  -q, --quiet             print nothing; the exit status tells\n"
+    "      --version           print the version\n"
+    "  -h, --help              print this help\n"
+    "\n"
+    "Exit status: 0 nothing at or above --fail-on; 1 something was; 2 a usage,\n"
+    "config or rule error, or an input that could not be read.\n";
+
+enum {
+    OPT_RULES = 256,
+    OPT_NO_BUILTIN,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_MIN_LEVEL,
+    OPT_FAIL_ON,
+    OPT_STDIN_FILENAME,
+    OPT_TYPE,
+    OPT_COLOR,
+    OPT_PACK,
+    OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"rules", required_argument, NULL, OPT_RULES},
+    {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"min-level", required_argument, NULL, OPT_MIN_LEVEL},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR},
+    {"jobs", required_argument, NULL, 'j'},
+    {"pack", required_argument, NULL, OPT_PACK},
+    {"quiet", no_argument, NULL, 'q'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int bad(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+static int bad(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("hmmm: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'hmmm --help' for more.\n", stderr);
+    return EXIT_TROUBLE;
+}
+
+static int push(const char ***list, size_t *n, const char *s)
+{
+    const char **l = realloc(*list, (*n + 1) * sizeof *l);
+    if (!l)
+        return -1;
+    l[(*n)++] = s;
+    *list = l;
+    return 0;
+}
+
+int parse_options(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = -1;
+    o->min_level = -1;
+    o->fail_on = -1;
+    o->type = -1;
+    int first = 1;
+    if (argc > 1) {
+        static const struct {
+            const char *name;
+            command cmd;
+        } cmds[] = {{"rules", CMD_RULES}, {"explain", CMD_EXPLAIN}, {"test", CMD_TEST}};
+        for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+            if (!strcmp(argv[1], cmds[i].name)) {
+                o->cmd = cmds[i].cmd;
+                first = 2;
+            }
+    }
+    argv[first - 1] = argv[0];
+    argc -= first - 1;
+    argv += first - 1;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":f:j:qh", long_options, NULL)) != -1) {
+        hmmm_level lv;
+        switch (c) {
+        case 'f':
+            if (!strcmp(optarg, "pretty"))
+                o->format = FMT_PRETTY;
+            else if (!strcmp(optarg, "line"))
+                o->format = FMT_LINE;
+            else if (!strcmp(optarg, "json"))
+                o->format = FMT_JSON;
+            else
+                return bad("unknown format '%s' (use pretty, line or json)", optarg);
+            break;
+        case OPT_RULES:
+            if (push(&o->rules, &o->n_rules, optarg) < 0)
+                return bad("%s", "out of memory");
+            break;
+        case OPT_NO_BUILTIN:
+            o->no_builtin = 1;
+            break;
+        case OPT_CONFIG:
+            o->config = optarg;
+            break;
+        case OPT_NO_CONFIG:
+            o->no_config = 1;
+            break;
+        case OPT_MIN_LEVEL:
+            if (hmmm_level_parse(optarg, &lv) < 0)
+                return bad("unknown level '%s' (use suggestion, warning or error)", optarg);
+            o->min_level = (int)lv;
+            break;
+        case OPT_FAIL_ON:
+            if (!strcmp(optarg, "never"))
+                o->fail_on = FAIL_NEVER;
+            else if (hmmm_level_parse(optarg, &lv) == 0)
+                o->fail_on = (int)lv;
+            else
+                return bad("unknown level '%s' (use suggestion, warning, error or never)", optarg);
+            break;
+        case OPT_STDIN_FILENAME:
+            o->stdin_filename = optarg;
+            break;
+        case OPT_TYPE:
+            if (!strcmp(optarg, "text"))
+                o->type = HMMM_TEXT;
+            else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
+                o->type = HMMM_MARKDOWN;
+            else
+                return bad("unknown type '%s' (use text or markdown)", optarg);
+            break;
+        case OPT_COLOR:
+            if (!strcmp(optarg, "auto"))
+                o->color = COLOR_AUTO;
+            else if (!strcmp(optarg, "always"))
+                o->color = COLOR_ALWAYS;
+            else if (!strcmp(optarg, "never"))
+                o->color = COLOR_NEVER;
+            else
+                return bad("unknown colour mode '%s' (use auto, always or never)", optarg);
+            break;
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 256)
+                return bad("--jobs takes a number from 1 to 256, not '%s'", optarg);
+            o->jobs = (int)n;
+            break;
+        }
+        case OPT_PACK:
+            o->pack = optarg;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case OPT_VERSION:
+            printf("hmmm %s\n", hmmm_version());
+            return -1;
+        case 'h':
+            fputs(usage_text, stdout);
+            return -1;
+        case ':':
+            return bad("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return bad("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    for (int i = optind; i < argc; i++)
+        if (push(&o->args, &o->n_args, argv[i]) < 0)
+            return bad("%s", "out of memory");
+    if (o->pack && o->cmd != CMD_RULES)
+        return bad("%s", "--pack goes with 'hmmm rules'");
+    if (o->cmd == CMD_EXPLAIN && o->n_args == 0)
+        return bad("%s", "'hmmm explain' needs a rule id or a term");
+    if (o->cmd == CMD_RULES && o->n_args)
+        return bad("'hmmm rules' takes no paths ('%s')", o->args[0]);
+    return 0;
+}
+
+void options_free(options *o)
+{
+    free(o->rules);
+    free(o->args);
+}

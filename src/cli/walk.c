@@ -1,0 +1,145 @@
+/* walk.c - turns the paths on the command line into the list of files to
+ * check: folders are walked in sorted order, skipping hidden entries,
+ * node_modules, ignored paths and files of no known type. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+#define MAX_DEPTH 128
+
+typedef struct visit {
+    dev_t dev;
+    ino_t ino;
+} visit;
+
+static int add_path(file_list *fl, const char *path)
+{
+    if (fl->n == fl->cap) {
+        size_t cap = fl->cap ? fl->cap * 2 : 64;
+        char **p = realloc(fl->paths, cap * sizeof *p);
+        if (!p)
+            return -1;
+        fl->paths = p;
+        fl->cap = cap;
+    }
+    char *s = strdup(path);
+    if (!s)
+        return -1;
+    fl->paths[fl->n++] = s;
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(const char *dir, const hmmm_config *cfg, file_list *fl, visit *stack, int depth)
+{
+    if (depth >= MAX_DEPTH) {
+        errorf("%s: folders nested too deeply; not walked further", dir);
+        fl->errors++;
+        return 0;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        errorf("%s: cannot open folder: %s", dir, strerror(errno));
+        fl->errors++;
+        return 0;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || !strcmp(e->d_name, "node_modules"))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn) {
+                rc = -1;
+                break;
+            }
+            names = nn;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_name);
+    size_t dl = strlen(dir);
+    int slash = dl && dir[dl - 1] == '/';
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t len = dl + 1 + strlen(names[i]) + 1;
+        char *full = malloc(len);
+        if (!full) {
+            rc = -1;
+            break;
+        }
+        snprintf(full, len, "%s%s%s", dir, slash ? "" : "/", names[i]);
+        struct stat st;
+        if (stat(full, &st) != 0) {
+            /* A dangling link or a file that went away: nothing to check. */
+        } else if (S_ISDIR(st.st_mode)) {
+            int loop = 0;
+            for (int k = 0; k <= depth; k++)
+                if (stack[k].dev == st.st_dev && stack[k].ino == st.st_ino)
+                    loop = 1;
+            if (loop) {
+                notef("%s: a link back into a folder above it; not walked again", full);
+            } else if (!hmmm_config_ignores(cfg, full)) {
+                stack[depth + 1] = (visit){st.st_dev, st.st_ino};
+                rc = walk(full, cfg, fl, stack, depth + 1);
+            }
+        } else if (S_ISREG(st.st_mode) && hmmm_doctype_for_path(full) >= 0 &&
+                   !hmmm_config_ignores(cfg, full)) {
+            rc = add_path(fl, full);
+        }
+        free(full);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+int collect_files(const options *o, const hmmm_config *cfg, file_list *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < o->n_args; i++) {
+        const char *p = o->args[i];
+        struct stat st;
+        if (!strcmp(p, "-")) {
+            if (add_path(out, p) < 0)
+                return -1;
+        } else if (stat(p, &st) != 0) {
+            errorf("%s: %s", p, strerror(errno));
+            out->errors++;
+        } else if (S_ISDIR(st.st_mode)) {
+            visit stack[MAX_DEPTH + 1];
+            stack[0] = (visit){st.st_dev, st.st_ino};
+            if (walk(p, cfg, out, stack, 0) < 0)
+                return -1;
+        } else if (add_path(out, p) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void file_list_free(file_list *fl)
+{
+    for (size_t i = 0; i < fl->n; i++)
+        free(fl->paths[i]);
+    free(fl->paths);
+    memset(fl, 0, sizeof *fl);
+}

@@ -1,0 +1,201 @@
+/* internal.h - private types shared by the library's modules; never installed. */
+#ifndef HMMM_INTERNAL_H
+#define HMMM_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmmm/hmmm.h"
+
+#if defined(__GNUC__)
+#define HM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define HM_PRINTF(a, b)
+#endif
+
+/* ---- util.c: memory, buffers, arenas, diagnostics, files ---------------- */
+
+/* Every allocation goes through these, so that a test can make the Nth one
+ * fail. They return NULL on failure and never abort. */
+void *hm_malloc(size_t n);
+void *hm_calloc(size_t n, size_t size);
+void *hm_realloc(void *p, size_t n);
+void hm_free(void *p);
+char *hm_strndup(const char *s, size_t n);
+char *hm_strdup(const char *s);
+
+/* Fault injection for tests: fail the Nth allocation from now (1-based);
+ * 0 switches it off. Returns how many allocations were made since the last
+ * call. */
+size_t hm_alloc_fail_at(size_t n);
+
+/* A growable byte buffer, always NUL-terminated when data is not NULL. The
+ * add functions return 0, or -1 when memory ran out (the buffer is kept). */
+typedef struct hm_buf {
+    char *data;
+    size_t len, cap;
+} hm_buf;
+
+int hm_buf_grow(hm_buf *b, size_t extra);
+int hm_buf_add(hm_buf *b, const char *s, size_t n);
+int hm_buf_adds(hm_buf *b, const char *s);
+int hm_buf_addc(hm_buf *b, char c);
+int hm_buf_printf(hm_buf *b, const char *fmt, ...) HM_PRINTF(2, 3);
+void hm_buf_free(hm_buf *b);
+/* Hands over the buffer's string (never NULL unless out of memory). */
+char *hm_buf_take(hm_buf *b);
+
+/* An arena: many small allocations freed at once. */
+typedef struct hm_arena_block hm_arena_block;
+typedef struct hm_arena {
+    hm_arena_block *head;
+} hm_arena;
+
+void *hm_arena_alloc(hm_arena *a, size_t n);
+char *hm_arena_strndup(hm_arena *a, const char *s, size_t n);
+char *hm_arena_strdup(hm_arena *a, const char *s);
+void hm_arena_free(hm_arena *a);
+
+/* A growable array of pointers. */
+typedef struct hm_vec {
+    void **items;
+    size_t n, cap;
+} hm_vec;
+
+int hm_vec_push(hm_vec *v, void *item);
+void hm_vec_free(hm_vec *v);
+
+/* Adds a diagnostic. Returns HMMM_EINVAL, or HMMM_ENOMEM if it could not. */
+hmmm_status hm_diag(hmmm_diags *d, const char *file, unsigned line, unsigned column,
+                    const char *fmt, ...) HM_PRINTF(5, 6);
+
+/* Reads a whole file. Returns 0, or an errno value. */
+int hm_read_file(const char *path, char **data, size_t *len);
+
+/* ASCII case-insensitive comparison. */
+int hm_strcaseeq(const char *a, const char *b);
+
+/* ---- utf8.c ------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at S (at most N bytes), or 0 if the
+ * bytes there are not valid UTF-8. *CP receives the code point. */
+size_t hm_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Characters in S[0..N): a valid sequence or an invalid byte counts as one. */
+size_t hm_utf8_count(const char *s, size_t n);
+/* Appends code point CP as UTF-8. */
+int hm_buf_add_cp(hm_buf *b, uint32_t cp);
+
+/* ---- source.c: line table ---------------------------------------------- */
+
+typedef struct hm_lines {
+    size_t *start; /* byte offset where each line starts */
+    size_t n;
+} hm_lines;
+
+int hm_lines_build(hm_lines *t, const char *data, size_t len);
+void hm_lines_free(hm_lines *t);
+/* 0-based index of the line holding OFFSET. */
+size_t hm_lines_find(const hm_lines *t, size_t offset);
+/* 1-based line and character column of OFFSET. */
+void hm_lines_position(const hm_lines *t, const char *data, size_t offset, unsigned *line,
+                       unsigned *column);
+
+/* ---- yaml.c: YAML as a tree with source marks --------------------------- */
+
+typedef enum hm_node_kind { HM_NULL, HM_SCALAR, HM_SEQ, HM_MAP } hm_node_kind;
+
+typedef struct hm_node hm_node;
+struct hm_node {
+    hm_node_kind kind;
+    unsigned line, column; /* 1-based */
+    int quoted;            /* scalar was quoted or a block scalar */
+    char *str;             /* scalar text, NUL-terminated */
+    size_t len;
+    hm_node **items; /* a sequence's items; a mapping's keys and values, alternating */
+    size_t n;
+};
+
+/* Parses DATA into a tree allocated in ARENA. On error adds a diagnostic
+ * against NAME and returns NULL. An empty document gives an HM_NULL node. */
+hm_node *hm_yaml_parse(hm_arena *arena, const char *name, const char *data, size_t len,
+                       hmmm_diags *diags);
+/* The value for KEY in mapping MAP, or NULL. */
+hm_node *hm_yaml_get(const hm_node *map, const char *key);
+const char *hm_yaml_kind_name(hm_node_kind kind);
+
+/* ---- phrase.c: words → PCRE2 pattern ----------------------------------- */
+
+/* Appends to OUT a PCRE2 pattern matching PHRASE as SPEC's "words" do. */
+int hm_phrase_regex(hm_buf *out, const char *phrase);
+
+/* ---- markup.c: documents → plain text with an offset map ----------------- */
+
+typedef struct hm_seg {
+    size_t plain, plain_len; /* a run of the plain text */
+    size_t src, src_len;     /* the source bytes it came from */
+} hm_seg;
+
+typedef struct hm_range {
+    size_t start, end;
+} hm_range;
+
+typedef struct hm_plain {
+    const char *text; /* the prose to match; may point into the source */
+    size_t len;
+    hm_buf own;   /* holds TEXT when it is not the source */
+    hm_seg *segs; /* empty when the text is the source at offset BASE */
+    size_t n_segs, cap_segs;
+    size_t base;
+    hm_range *html; /* source ranges where directives may stand (Markdown) */
+    size_t n_html, cap_html;
+    int all_html; /* directives are honoured anywhere (plain text) */
+} hm_plain;
+
+int hm_markup_text(hm_plain *p, const char *data, size_t len);
+int hm_markup_markdown(hm_plain *p, const char *data, size_t len);
+void hm_plain_free(hm_plain *p);
+/* Source offset of plain offset POS (START) or of the end of a match ending
+ * at POS (exclusive). */
+size_t hm_plain_to_src(const hm_plain *p, size_t pos, int is_end);
+
+/* ---- rules ------------------------------------------------------------- */
+
+typedef struct hm_rule {
+    hmmm_rule pub; /* must be first */
+    int case_sensitive;
+    int disabled;
+    char **exceptions;
+    size_t n_exceptions;
+    char **gloss_keys; /* glossary keys as written, resolved by compile */
+    unsigned *gloss_line, *gloss_col;
+    unsigned pattern_line, pattern_col;
+    int pattern_quoted;
+    pcre2_code *re;
+    pcre2_code *exc_re;
+    size_t index; /* position in the ruleset */
+} hm_rule;
+
+typedef struct hm_gloss {
+    hmmm_gloss pub; /* must be first */
+    unsigned *see_line, *see_col;
+} hm_gloss;
+
+struct hmmm_ruleset {
+    hm_arena arena;
+    hm_vec rules;  /* hm_rule *, every rule loaded */
+    hm_vec active; /* hm_rule *, the ones not disabled */
+    hm_vec gloss;  /* hm_gloss * */
+    hm_vec packs;  /* hmmm_pack * */
+    hm_vec accept; /* char *, phrases never flagged */
+    pcre2_code *accept_re;
+    int compiled;
+};
+
+/* Compiles PATTERN with the library's flags; on error adds a diagnostic. */
+pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, int *errcode,
+                       size_t *erroffset);
+
+#endif /* HMMM_INTERNAL_H */

@@ -1,0 +1,366 @@
+/* markup.c - turns a document into the prose to check, and remembers where
+ * each piece of that prose came from so findings map back to the source.
+ *
+ * Plain text is checked as it is. Markdown goes through md4c: the text of
+ * paragraphs, headings, list items, quotes, table cells, links and image
+ * descriptions is kept; code, HTML, link destinations and autolinks are not.
+ * md4c hands over normal text as pointers into our buffer, so its offset is
+ * the pointer difference; text it makes up (soft breaks, entities) is mapped
+ * to where it stands in the source. Blocks are separated by a blank line, so
+ * no phrase is found across two of them; code in the middle of a sentence
+ * becomes U+FFFC, which no phrase matches across. */
+#include <md4c.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define OBJECT_MARK "\xEF\xBF\xBC" /* U+FFFC */
+
+static int add_seg(hm_plain *p, size_t plain, size_t plain_len, size_t src, size_t src_len)
+{
+    if (p->n_segs) {
+        hm_seg *last = &p->segs[p->n_segs - 1];
+        /* Join with the previous run when both are contiguous copies. */
+        if (last->plain + last->plain_len == plain && last->src + last->src_len == src &&
+            last->plain_len == last->src_len && plain_len == src_len) {
+            last->plain_len += plain_len;
+            last->src_len += src_len;
+            return 0;
+        }
+    }
+    if (p->n_segs == p->cap_segs) {
+        size_t cap = p->cap_segs ? p->cap_segs * 2 : 256;
+        hm_seg *s = hm_realloc(p->segs, cap * sizeof *s);
+        if (!s)
+            return -1;
+        p->segs = s;
+        p->cap_segs = cap;
+    }
+    p->segs[p->n_segs++] = (hm_seg){plain, plain_len, src, src_len};
+    return 0;
+}
+
+static int add_html(hm_plain *p, size_t start, size_t end)
+{
+    if (p->n_html && p->html[p->n_html - 1].end == start) {
+        p->html[p->n_html - 1].end = end;
+        return 0;
+    }
+    if (p->n_html == p->cap_html) {
+        size_t cap = p->cap_html ? p->cap_html * 2 : 16;
+        hm_range *r = hm_realloc(p->html, cap * sizeof *r);
+        if (!r)
+            return -1;
+        p->html = r;
+        p->cap_html = cap;
+    }
+    p->html[p->n_html++] = (hm_range){start, end};
+    return 0;
+}
+
+void hm_plain_free(hm_plain *p)
+{
+    hm_buf_free(&p->own);
+    hm_free(p->segs);
+    hm_free(p->html);
+    memset(p, 0, sizeof *p);
+}
+
+static size_t bom_len(const char *data, size_t len)
+{
+    if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
+        (unsigned char)data[2] == 0xBF)
+        return 3;
+    return 0;
+}
+
+int hm_markup_text(hm_plain *p, const char *data, size_t len)
+{
+    memset(p, 0, sizeof *p);
+    p->base = bom_len(data, len);
+    p->text = data + p->base;
+    p->len = len - p->base;
+    p->all_html = 1;
+    return 0;
+}
+
+size_t hm_plain_to_src(const hm_plain *p, size_t pos, int is_end)
+{
+    if (!p->n_segs)
+        return p->base + pos;
+    size_t key = is_end && pos > 0 ? pos - 1 : pos;
+    size_t lo = 0, hi = p->n_segs;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->segs[mid].plain <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const hm_seg *s = &p->segs[lo];
+    if (s->plain_len == s->src_len) {
+        size_t d = pos - s->plain;
+        if (d > s->src_len)
+            d = s->src_len;
+        return s->src + d;
+    }
+    return is_end ? s->src + s->src_len : s->src;
+}
+
+/* ---- Markdown ---------------------------------------------------------- */
+
+typedef struct md_state {
+    hm_plain *p;
+    const char *doc;
+    size_t len;
+    size_t src_pos;   /* source offset just past the last text seen */
+    int skip;         /* inside a code or HTML block */
+    size_t link_mark; /* plain length when the innermost link opened */
+    int failed;
+} md_state;
+
+static int in_doc(const md_state *st, const MD_CHAR *text)
+{
+    return text >= st->doc && text < st->doc + st->len;
+}
+
+/* Ends the current block: a blank line that no phrase matches across. */
+static int block_break(md_state *st)
+{
+    hm_buf *b = &st->p->own;
+    if (b->len == 0 || (b->len >= 2 && b->data[b->len - 1] == '\n' && b->data[b->len - 2] == '\n'))
+        return 0;
+    size_t at = b->len;
+    if (hm_buf_add(b, "\n\n", 2) < 0 || add_seg(st->p, at, 2, st->src_pos, 0) < 0)
+        return -1;
+    return 0;
+}
+
+/* Adds synthetic text standing at the current source position. */
+static int add_made_up(md_state *st, const char *s, size_t n)
+{
+    size_t at = st->p->own.len;
+    if (hm_buf_add(&st->p->own, s, n) < 0 || add_seg(st->p, at, n, st->src_pos, 0) < 0)
+        return -1;
+    return 0;
+}
+
+static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+    md_state *st = userdata;
+    (void)detail;
+    if (type == MD_BLOCK_CODE || type == MD_BLOCK_HTML)
+        st->skip++;
+    if (block_break(st) < 0) {
+        st->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+    md_state *st = userdata;
+    (void)detail;
+    if (type == MD_BLOCK_CODE || type == MD_BLOCK_HTML)
+        st->skip--;
+    if (block_break(st) < 0) {
+        st->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+    md_state *st = userdata;
+    (void)detail;
+    if (type == MD_SPAN_CODE && add_made_up(st, OBJECT_MARK, 3) < 0) {
+        st->failed = 1;
+        return -1;
+    }
+    if (type == MD_SPAN_A)
+        st->link_mark = st->p->own.len;
+    return 0;
+}
+
+/* An autolink's text is its destination: take it back out of the prose. */
+static int drop_autolink(md_state *st, const MD_SPAN_A_DETAIL *a)
+{
+    hm_plain *p = st->p;
+    size_t from = st->link_mark;
+    if (from > p->own.len)
+        return 0;
+    size_t n = p->own.len - from;
+    if (n == 0 || a->href.size < n)
+        return 0;
+    if (memcmp(a->href.text + a->href.size - n, p->own.data + from, n) != 0)
+        return 0;
+    p->own.len = from;
+    p->own.data[from] = '\0';
+    while (p->n_segs && p->segs[p->n_segs - 1].plain >= from)
+        p->n_segs--;
+    if (p->n_segs) {
+        hm_seg *s = &p->segs[p->n_segs - 1];
+        if (s->plain + s->plain_len > from) {
+            size_t keep = from - s->plain;
+            if (s->plain_len == s->src_len)
+                s->src_len = keep;
+            s->plain_len = keep;
+        }
+    }
+    return add_made_up(st, OBJECT_MARK, 3);
+}
+
+static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+    md_state *st = userdata;
+    if (type == MD_SPAN_A && drop_autolink(st, detail) < 0) {
+        st->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* Decodes an entity such as "&amp;" or "&#8217;" into B. */
+static int add_entity(hm_buf *b, const char *s, size_t n)
+{
+    static const struct {
+        const char *name;
+        uint32_t cp;
+    } names[] = {
+        {"amp", '&'},       {"lt", '<'},        {"gt", '>'},       {"quot", '"'},
+        {"apos", '\''},     {"nbsp", 0xA0},     {"ndash", 0x2013}, {"mdash", 0x2014},
+        {"lsquo", 0x2018},  {"rsquo", 0x2019},  {"ldquo", 0x201C}, {"rdquo", 0x201D},
+        {"hellip", 0x2026}, {"pound", 0xA3},    {"euro", 0x20AC},  {"copy", 0xA9},
+        {"shy", 0xAD},      {"hyphen", 0x2010}, {"dash", 0x2010},  {"bull", 0x2022},
+    };
+    if (n >= 4 && s[0] == '&' && s[n - 1] == ';') {
+        if (s[1] == '#') {
+            int hex = s[2] == 'x' || s[2] == 'X';
+            unsigned long v = strtoul(s + 2 + hex, NULL, hex ? 16 : 10);
+            if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+                v = 0xFFFD;
+            return hm_buf_add_cp(b, (uint32_t)v);
+        }
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            size_t k = strlen(names[i].name);
+            if (k == n - 2 && !memcmp(s + 1, names[i].name, k))
+                return hm_buf_add_cp(b, names[i].cp);
+        }
+    }
+    return hm_buf_add(b, s, n);
+}
+
+static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
+{
+    md_state *st = userdata;
+    hm_plain *p = st->p;
+    int r = 0;
+    if (type == MD_TEXT_HTML) {
+        if (in_doc(st, text)) {
+            size_t at = (size_t)(text - st->doc);
+            r = add_html(p, at, at + size);
+            st->src_pos = at + size;
+        }
+        goto done;
+    }
+    if (st->skip || type == MD_TEXT_CODE || type == MD_TEXT_LATEXMATH)
+        goto done;
+    size_t at = p->own.len;
+    switch (type) {
+    case MD_TEXT_NORMAL:
+        if (in_doc(st, text)) {
+            size_t src = (size_t)(text - st->doc);
+            r = hm_buf_add(&p->own, text, size);
+            if (r == 0)
+                r = add_seg(p, at, size, src, size);
+            st->src_pos = src + size;
+        } else {
+            r = add_made_up(st, text, size);
+        }
+        break;
+    case MD_TEXT_ENTITY:
+        r = add_entity(&p->own, text, size);
+        if (r == 0 && in_doc(st, text)) {
+            size_t src = (size_t)(text - st->doc);
+            r = add_seg(p, at, p->own.len - at, src, size);
+            st->src_pos = src + size;
+        } else if (r == 0) {
+            r = add_seg(p, at, p->own.len - at, st->src_pos, 0);
+        }
+        break;
+    case MD_TEXT_NULLCHAR:
+        r = add_made_up(st, "\xEF\xBF\xBD", 3);
+        break;
+    case MD_TEXT_BR:
+    case MD_TEXT_SOFTBR:
+        r = add_made_up(st, "\n", 1);
+        break;
+    default:
+        break;
+    }
+done:
+    if (r < 0) {
+        st->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* Length of YAML front matter ("---" ... "---" or "...") at the very start. */
+static size_t front_matter(const char *d, size_t len)
+{
+    if (len < 4 || memcmp(d, "---", 3) != 0 || (d[3] != '\n' && d[3] != '\r'))
+        return 0;
+    size_t i = 3;
+    while (i < len) {
+        /* I is at a line end; move to the next line's start. */
+        if (d[i] == '\r' && i + 1 < len && d[i + 1] == '\n')
+            i++;
+        i++;
+        size_t line = i;
+        while (i < len && d[i] != '\n' && d[i] != '\r')
+            i++;
+        size_t n = i - line;
+        while (n > 3 && (d[line + n - 1] == ' ' || d[line + n - 1] == '\t'))
+            n--;
+        if (n == 3 && (!memcmp(d + line, "---", 3) || !memcmp(d + line, "...", 3))) {
+            if (i < len && d[i] == '\r' && i + 1 < len && d[i + 1] == '\n')
+                i++;
+            return i < len ? i + 1 : i;
+        }
+    }
+    return 0;
+}
+
+int hm_markup_markdown(hm_plain *p, const char *data, size_t len)
+{
+    memset(p, 0, sizeof *p);
+    size_t skip = bom_len(data, len);
+    skip += front_matter(data + skip, len - skip);
+    md_state st = {.p = p, .doc = data, .len = len, .src_pos = skip};
+    MD_PARSER parser = {0};
+    parser.abi_version = 0;
+    parser.flags = MD_DIALECT_GITHUB;
+    parser.enter_block = on_enter_block;
+    parser.leave_block = on_leave_block;
+    parser.enter_span = on_enter_span;
+    parser.leave_span = on_leave_span;
+    parser.text = on_text;
+    if (hm_buf_grow(&p->own, len / 2 + 16) < 0)
+        return -1;
+    if (len - skip > (size_t)(MD_SIZE)-1) {
+        hm_plain_free(p);
+        return -1;
+    }
+    int rc = md_parse(data + skip, (MD_SIZE)(len - skip), &parser, &st);
+    if (rc != 0 || st.failed) {
+        hm_plain_free(p);
+        return -1;
+    }
+    p->text = p->own.data;
+    p->len = p->own.len;
+    return 0;
+}

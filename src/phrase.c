@@ -1,0 +1,78 @@
+/* phrase.c - turns a rule's "words" phrase into a PCRE2 pattern.
+ *
+ * A phrase is words separated by white space. The pattern matches whole
+ * words; between two words it allows any horizontal white space with at most
+ * one line break, or a hyphen. A hyphen inside a word matches a hyphen, white
+ * space or nothing; a straight or curly apostrophe matches either; a '*' at
+ * the end of a word matches any continuation of it. Everything else is
+ * literal. */
+#include <string.h>
+
+#include "internal.h"
+
+#define HYPHENS "-\\x{2010}\\x{2011}"
+#define BETWEEN "(?:\\h*\\R\\h*|\\h+|[" HYPHENS "])"
+#define INNER_HYPHEN "(?:[" HYPHENS "]|\\h*\\R\\h*|\\h+)?"
+#define APOSTROPHE "['\\x{2018}\\x{2019}]"
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80;
+}
+
+int hm_phrase_regex(hm_buf *out, const char *phrase)
+{
+    const unsigned char *p = (const unsigned char *)phrase;
+    size_t n = strlen(phrase);
+    while (n && is_space((char)p[n - 1]))
+        n--;
+    while (n && is_space((char)*p)) {
+        p++;
+        n--;
+    }
+    if (n && is_word_byte(p[0]) && hm_buf_adds(out, "(?<!\\w)") < 0)
+        return -1;
+    int ends_in_word = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        int r;
+        ends_in_word = 0;
+        if (is_space((char)c)) {
+            while (i + 1 < n && is_space((char)p[i + 1]))
+                i++;
+            r = hm_buf_adds(out, BETWEEN);
+        } else if (c == '-') {
+            r = hm_buf_adds(out, INNER_HYPHEN);
+        } else if (c == '\'') {
+            r = hm_buf_adds(out, APOSTROPHE);
+        } else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80 &&
+                   (p[i + 2] == 0x98 || p[i + 2] == 0x99)) {
+            r = hm_buf_adds(out, APOSTROPHE); /* U+2018, U+2019 */
+            i += 2;
+        } else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80 &&
+                   (p[i + 2] == 0x90 || p[i + 2] == 0x91)) {
+            r = hm_buf_adds(out, INNER_HYPHEN); /* U+2010, U+2011 */
+            i += 2;
+        } else if (c == '*' && (i + 1 == n || is_space((char)p[i + 1]))) {
+            r = hm_buf_adds(out, "\\w*");
+            ends_in_word = 1;
+        } else if (c < 0x80 && !is_word_byte(c)) {
+            char esc[3] = {'\\', (char)c, 0};
+            r = hm_buf_adds(out, esc);
+        } else {
+            r = hm_buf_addc(out, (char)c);
+            ends_in_word = 1;
+        }
+        if (r < 0)
+            return -1;
+    }
+    if (ends_in_word && hm_buf_adds(out, "(?!\\w)") < 0)
+        return -1;
+    return 0;
+}
