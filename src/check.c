@@ -365,17 +365,21 @@ static char *fold_match(hm_arena *a, const char *s, size_t n)
 static char *fill_message(hm_arena *a, const char *msg, const char *match)
 {
     hm_buf b = {0};
-    for (const char *p = msg; *p;) {
+    int r = 0;
+    for (const char *p = msg; *p && r == 0;) {
         const char *hole = strstr(p, "{match}");
         if (!hole) {
-            hm_buf_adds(&b, p);
+            r = hm_buf_adds(&b, p);
             break;
         }
-        hm_buf_add(&b, p, (size_t)(hole - p));
-        hm_buf_adds(&b, match);
+        r = hm_buf_add(&b, p, (size_t)(hole - p));
+        if (r == 0)
+            r = hm_buf_adds(&b, match);
         p = hole + 7;
     }
-    char *out = b.data ? hm_arena_strndup(a, b.data, b.len) : hm_arena_strdup(a, "");
+    char *out = NULL;
+    if (r == 0)
+        out = b.data ? hm_arena_strndup(a, b.data, b.len) : hm_arena_strdup(a, "");
     hm_buf_free(&b);
     return out;
 }

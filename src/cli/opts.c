@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -84,6 +85,20 @@ static int bad(const char *fmt, ...)
     return EXIT_TROUBLE;
 }
 
+static int command_named(const char *name, command *cmd)
+{
+    static const struct {
+        const char *name;
+        command cmd;
+    } cmds[] = {{"rules", CMD_RULES}, {"explain", CMD_EXPLAIN}, {"test", CMD_TEST}};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (!strcmp(name, cmds[i].name)) {
+            *cmd = cmds[i].cmd;
+            return 1;
+        }
+    return 0;
+}
+
 static int push(const char ***list, size_t *n, const char *s)
 {
     const char **l = realloc(*list, (*n + 1) * sizeof *l);
@@ -102,17 +117,8 @@ int parse_options(int argc, char **argv, options *o)
     o->fail_on = -1;
     o->type = -1;
     int first = 1;
-    if (argc > 1) {
-        static const struct {
-            const char *name;
-            command cmd;
-        } cmds[] = {{"rules", CMD_RULES}, {"explain", CMD_EXPLAIN}, {"test", CMD_TEST}};
-        for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-            if (!strcmp(argv[1], cmds[i].name)) {
-                o->cmd = cmds[i].cmd;
-                first = 2;
-            }
-    }
+    if (argc > 1 && command_named(argv[1], &o->cmd))
+        first = 2;
     argv[first - 1] = argv[0];
     argc -= first - 1;
     argv += first - 1;
@@ -208,6 +214,13 @@ int parse_options(int argc, char **argv, options *o)
     for (int i = optind; i < argc; i++)
         if (push(&o->args, &o->n_args, argv[i]) < 0)
             return bad("%s", "out of memory");
+    /* "hmmm --no-config test": a command after options, unless a file of
+     * that name is meant. */
+    if (o->cmd == CMD_CHECK && o->n_args && access(o->args[0], F_OK) != 0 &&
+        command_named(o->args[0], &o->cmd)) {
+        o->n_args--;
+        memmove(o->args, o->args + 1, o->n_args * sizeof *o->args);
+    }
     if (o->pack && o->cmd != CMD_RULES)
         return bad("%s", "--pack goes with 'hmmm rules'");
     if (o->cmd == CMD_EXPLAIN && o->n_args == 0)

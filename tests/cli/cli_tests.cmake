@@ -1,0 +1,16 @@
+# Golden command-line tests: one ctest test per folder in cases/, run by
+# run_case.sh inside that folder, comparing stdout, stderr and the exit
+# status with the expected.* files. See run_case.sh for the case layout.
+
+file(GLOB HMMM_CLI_CASES LIST_DIRECTORIES true CONFIGURE_DEPENDS
+     ${CMAKE_CURRENT_LIST_DIR}/cases/*)
+list(SORT HMMM_CLI_CASES)
+foreach(case_dir IN LISTS HMMM_CLI_CASES)
+  if(NOT IS_DIRECTORY ${case_dir})
+    continue()
+  endif()
+  get_filename_component(case_name ${case_dir} NAME)
+  add_test(NAME cli.${case_name}
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/run_case.sh $<TARGET_FILE:hmmm_cli> ${case_dir})
+  set_tests_properties(cli.${case_name} PROPERTIES LABELS cli)
+endforeach()

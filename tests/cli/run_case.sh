@@ -1,0 +1,106 @@
+#!/bin/sh
+# run_case.sh HMMM_BINARY CASE_DIR - runs one golden command-line test.
+#
+# A case is a folder holding:
+#   args             the arguments, as one shell line (evaluated with eval,
+#                    so quoting works), e.g.  -f json --no-config draft.md
+#   stdin            optional; fed to standard input (otherwise /dev/null)
+#   ignore-stdout    optional marker; standard output is not compared
+#   expected.stdout  what standard output must be, byte for byte
+#   expected.stderr  what standard error must be (often empty)
+#   expected.rc      the exit status
+#   ...              the input files the args name
+#
+# The binary runs inside the case folder with NO_COLOR unset, TERM=dumb and
+# LC_ALL=C.UTF-8. On any difference the runner prints a unified diff and
+# exits 1; on a broken case it exits 2.
+#
+# HMMM_UPDATE=1 (re)writes the expected files from the actual output. Use it
+# only when creating a case, and read every file it writes before keeping it.
+
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 HMMM_BINARY CASE_DIR" >&2
+    exit 2
+fi
+
+bin=$1
+case_dir=$2
+case "$bin" in
+    /*) ;;
+    *) bin=$(pwd)/$bin ;;
+esac
+if [ ! -x "$bin" ]; then
+    echo "run_case: $bin is not an executable" >&2
+    exit 2
+fi
+if [ ! -d "$case_dir" ]; then
+    echo "run_case: $case_dir is not a folder" >&2
+    exit 2
+fi
+case_dir=$(cd "$case_dir" && pwd) || exit 2
+name=$(basename "$case_dir")
+
+if [ ! -f "$case_dir/args" ]; then
+    echo "run_case: $name: no args file" >&2
+    exit 2
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hmmm-cli.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+
+stdin=/dev/null
+[ -f "$case_dir/stdin" ] && stdin=$case_dir/stdin
+
+# The args file is one shell line; a trailing newline (or several lines) is
+# fine, since eval joins them.
+args=$(cat "$case_dir/args")
+
+(
+    cd "$case_dir" || exit 2
+    unset NO_COLOR
+    TERM=dumb
+    LC_ALL=C.UTF-8
+    export TERM LC_ALL
+    eval "exec \"\$bin\" $args" <"$stdin" >"$tmp/stdout" 2>"$tmp/stderr"
+)
+rc=$?
+echo "$rc" >"$tmp/rc"
+
+if [ "${HMMM_UPDATE:-}" = 1 ]; then
+    cp "$tmp/stdout" "$case_dir/expected.stdout"
+    cp "$tmp/stderr" "$case_dir/expected.stderr"
+    cp "$tmp/rc" "$case_dir/expected.rc"
+    echo "run_case: $name: expected files written; read them before keeping them"
+    exit 0
+fi
+
+status=0
+compare() { # WHAT
+    if [ ! -f "$case_dir/expected.$1" ]; then
+        echo "run_case: $name: no expected.$1" >&2
+        status=2
+        return
+    fi
+    if ! cmp -s "$case_dir/expected.$1" "$tmp/$1"; then
+        echo "--- $name: $1 differs (- expected, + actual)"
+        diff -u --label "expected.$1" --label "actual.$1" "$case_dir/expected.$1" "$tmp/$1"
+        [ "$status" = 0 ] && status=1
+    fi
+}
+
+if [ -f "$case_dir/ignore-stdout" ]; then
+    :
+else
+    compare stdout
+fi
+compare stderr
+compare rc
+
+if [ "$status" = 0 ]; then
+    echo "ok: $name"
+else
+    echo "FAILED: $name (args: $args)"
+fi
+exit "$status"

@@ -1,0 +1,223 @@
+/* Unit tests for check.c: findings, positions, exceptions, directives. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+static const char rules_text[] =
+    "pack: t\nrules:\n"
+    "  - id: su\n    words: [\"service user*\"]\n    exceptions: [service user research]\n"
+    "    message: '\"{match}\" jars'\n"
+    "  - id: empower\n    level: suggestion\n    words: [\"empower*\"]\n    message: m\n"
+    "  - id: runaway\n    pattern: '(a+)+$'\n    message: m\n";
+
+static hmmm_ruleset *rules(int with_runaway)
+{
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    assert_int_equal(hmmm_ruleset_load_buffer(rs, "t.yaml", rules_text, strlen(rules_text), d),
+                     HMMM_OK);
+    if (!with_runaway) {
+        hm_rule *r = rs->rules.items[2];
+        r->disabled = 1;
+    }
+    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+    hmmm_diags_free(d);
+    return rs;
+}
+
+static hmmm_result *check(const hmmm_ruleset *rs, const char *doc, hmmm_doctype type)
+{
+    hmmm_result *res = NULL;
+    assert_int_equal(hmmm_check(rs, doc, strlen(doc), type, &res), HMMM_OK);
+    return res;
+}
+
+static void finding_fields(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    hmmm_result *res = check(rs, "Caf\xC3\xA9: our Service\n  Users.", HMMM_TEXT);
+    assert_int_equal(hmmm_result_count(res), 1);
+    const hmmm_finding *f = hmmm_result_get(res, 0);
+    assert_string_equal(f->rule->id, "t.su");
+    assert_int_equal(f->level, HMMM_WARNING);
+    assert_int_equal(f->offset, 11);
+    assert_int_equal(f->length, 15);
+    assert_int_equal(f->line, 1);
+    assert_int_equal(f->column, 11);
+    assert_int_equal(f->end_line, 2);
+    assert_int_equal(f->end_column, 8);
+    assert_string_equal(f->match, "Service Users");
+    assert_string_equal(f->message, "\"Service Users\" jars");
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+static void document_order_and_levels(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    hmmm_result *res = check(rs, "empowered service users; empowerment", HMMM_TEXT);
+    assert_int_equal(hmmm_result_count(res), 3);
+    assert_string_equal(hmmm_result_get(res, 0)->rule->id, "t.empower");
+    assert_int_equal(hmmm_result_get(res, 0)->level, HMMM_SUGGESTION);
+    assert_string_equal(hmmm_result_get(res, 1)->rule->id, "t.su");
+    assert_string_equal(hmmm_result_get(res, 2)->match, "empowerment");
+    assert_true(hmmm_result_get(res, 1)->offset < hmmm_result_get(res, 2)->offset);
+    assert_int_equal(hmmm_result_words(res), 4);
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+static void exceptions_drop_matches_inside_them(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    hmmm_result *res = check(rs, "service user research with service users", HMMM_TEXT);
+    assert_int_equal(hmmm_result_count(res), 1);
+    assert_int_equal(hmmm_result_get(res, 0)->offset, 27);
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+static void markdown_positions(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    const char *doc = "# Title\n\n- we *empower*\n  service\n  **users**\n\n`service users`\n";
+    hmmm_result *res = check(rs, doc, HMMM_MARKDOWN);
+    assert_int_equal(hmmm_result_count(res), 2);
+    const hmmm_finding *e = hmmm_result_get(res, 0), *s = hmmm_result_get(res, 1);
+    assert_int_equal(e->line, 3);
+    assert_int_equal(e->column, 7);
+    assert_int_equal(e->end_column, 14);
+    assert_int_equal(s->line, 4);
+    assert_int_equal(s->column, 3);
+    assert_int_equal(s->end_line, 5);
+    assert_int_equal(s->end_column, 10);
+    assert_string_equal(s->match, "service users");
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+static void directives(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    const char *doc = "empower\n<!-- hmmm off -->\nempower service users\n<!-- hmmm on -->\n"
+                      "empower\n<!-- hmmm off t.su -->\nempower service users\n"
+                      "<!-- hmmm ignore-next-line -->\nempower\nempower\n";
+    hmmm_result *res = check(rs, doc, HMMM_TEXT);
+    unsigned lines[8];
+    size_t n = hmmm_result_count(res);
+    for (size_t i = 0; i < n && i < 8; i++)
+        lines[i] = hmmm_result_get(res, i)->line;
+    assert_int_equal(n, 4);
+    assert_int_equal(lines[0], 1);
+    assert_int_equal(lines[1], 5);
+    assert_int_equal(lines[2], 7); /* empower only: su is off */
+    assert_int_equal(lines[3], 10);
+    assert_string_equal(hmmm_result_get(res, 2)->rule->id, "t.empower");
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+static void directives_in_markdown_code_are_not_honoured(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    const char *doc = "```\n<!-- hmmm off -->\n```\n\nempower\n";
+    hmmm_result *res = check(rs, doc, HMMM_MARKDOWN);
+    assert_int_equal(hmmm_result_count(res), 1);
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+static void binary_is_skipped(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    hmmm_result *res = NULL;
+    const char doc[] = "empower\0\1\2";
+    assert_int_equal(hmmm_check(rs, doc, sizeof doc, HMMM_TEXT, &res), HMMM_OK);
+    assert_true(hmmm_result_binary(res));
+    assert_int_equal(hmmm_result_count(res), 0);
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+static void invalid_utf8_is_checked_around(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    hmmm_result *res = check(rs, "\xFF\xFE service users \xC3 empower", HMMM_TEXT);
+    assert_int_equal(hmmm_result_count(res), 2);
+    assert_int_equal(hmmm_result_get(res, 0)->column, 4);
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+static void runaway_pattern_is_stopped(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(1);
+    hm_buf b = {0};
+    hm_buf_adds(&b, "service users ");
+    for (int i = 0; i < 5000; i++)
+        hm_buf_addc(&b, 'a');
+    hm_buf_addc(&b, '!');
+    hmmm_result *res = NULL;
+    assert_int_equal(hmmm_check(rs, b.data, b.len, HMMM_TEXT, &res), HMMM_ELIMIT);
+    assert_int_equal(hmmm_result_error_count(res), 1);
+    assert_non_null(strstr(hmmm_result_error(res, 0), "t.runaway"));
+    assert_int_equal(hmmm_result_count(res), 1); /* the other rules still ran */
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+    hm_buf_free(&b);
+}
+
+static void survives_every_failed_allocation(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    const char *doc = "# T\n\nempower *service* users <!-- hmmm off t.su --> service users\n";
+    for (size_t n = 1;; n++) {
+        hmmm_result *res = NULL;
+        hm_alloc_fail_at(n);
+        hmmm_status st = hmmm_check(rs, doc, strlen(doc), HMMM_MARKDOWN, &res);
+        size_t made = hm_alloc_fail_at(0);
+        if (made < n) {
+            assert_int_equal(st, HMMM_OK);
+            assert_int_equal(hmmm_result_count(res), 2);
+            hmmm_result_free(res);
+            break;
+        }
+        assert_int_equal(st, HMMM_ENOMEM);
+        assert_null(res);
+    }
+    hmmm_ruleset_free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(finding_fields),
+        cmocka_unit_test(document_order_and_levels),
+        cmocka_unit_test(exceptions_drop_matches_inside_them),
+        cmocka_unit_test(markdown_positions),
+        cmocka_unit_test(directives),
+        cmocka_unit_test(directives_in_markdown_code_are_not_honoured),
+        cmocka_unit_test(binary_is_skipped),
+        cmocka_unit_test(invalid_utf8_is_checked_around),
+        cmocka_unit_test(runaway_pattern_is_stopped),
+        cmocka_unit_test(survives_every_failed_allocation),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,125 @@
+/* Unit tests for markup.c: the prose taken from a document, and the map
+ * back to source offsets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+/* Whether WORD is in the prose of the Markdown document DOC. */
+static int prose_has(const char *doc, const char *word)
+{
+    hm_plain p;
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    int found = memmem(p.text, p.len, word, strlen(word)) != NULL;
+    hm_plain_free(&p);
+    return found;
+}
+
+static void prose_is_kept(void **state)
+{
+    (void)state;
+    assert_true(prose_has("# Heading word\n", "Heading word"));
+    assert_true(prose_has("para *emph* text\n", "para emph text"));
+    assert_true(prose_has("- item one\n- item two\n", "item two"));
+    assert_true(prose_has("> quoted words\n", "quoted words"));
+    assert_true(prose_has("| a | b |\n|---|---|\n| cell text | x |\n", "cell text"));
+    assert_true(prose_has("see [link text](http://example.org/dest)\n", "link text"));
+    assert_true(prose_has("a ![alt words](img.png) b\n", "alt words"));
+}
+
+static void code_html_and_destinations_are_not(void **state)
+{
+    (void)state;
+    assert_false(prose_has("```\nfenced words\n```\n", "fenced"));
+    assert_false(prose_has("para\n\n    indented words\n", "indented"));
+    assert_false(prose_has("a `inline words` b\n", "inline"));
+    assert_false(prose_has("<div>\nhtml words\n</div>\n", "html words"));
+    assert_false(prose_has("a <span title=\"attr words\">x</span>\n", "attr"));
+    assert_false(prose_has("[x](http://dest.example/words)\n", "dest"));
+    assert_false(prose_has("<https://auto.example/words>\n", "auto"));
+    assert_false(prose_has("see www.bare.example now\n", "bare"));
+    assert_false(prose_has("---\ntitle: front words\n---\nbody\n", "front"));
+    assert_true(prose_has("---\ntitle: front words\n---\nbody\n", "body"));
+}
+
+static void blocks_and_code_break_phrases(void **state)
+{
+    (void)state;
+    hm_plain p;
+    const char *doc = "one\n\ntwo `x` three\n";
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    assert_non_null(memmem(p.text, p.len, "one\n\ntwo", 8));
+    assert_non_null(memmem(p.text, p.len, "two \xEF\xBF\xBC three", 13));
+    hm_plain_free(&p);
+}
+
+static void offsets_map_back(void **state)
+{
+    (void)state;
+    const char *doc = "> We asked service\n> *users* here\n";
+    hm_plain p;
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    const char *hit = memmem(p.text, p.len, "service\nusers", 13);
+    assert_non_null(hit);
+    size_t start = (size_t)(hit - p.text), end = start + 13;
+    assert_int_equal(hm_plain_to_src(&p, start, 0), 11);
+    assert_int_equal(hm_plain_to_src(&p, end, 1), 27); /* just past "users" */
+    hm_plain_free(&p);
+}
+
+static void entities_are_decoded_and_mapped(void **state)
+{
+    (void)state;
+    const char *doc = "people&rsquo;s voice &amp; more\n";
+    hm_plain p;
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    const char *hit = memmem(p.text, p.len, "people\xE2\x80\x99s voice", 16);
+    assert_non_null(hit);
+    size_t start = (size_t)(hit - p.text);
+    assert_int_equal(hm_plain_to_src(&p, start + 16, 1), 20);
+    assert_non_null(memmem(p.text, p.len, "voice & more", 12));
+    hm_plain_free(&p);
+}
+
+static void html_comments_are_recorded(void **state)
+{
+    (void)state;
+    const char *doc = "<!-- hmmm off -->\n\ntext <!-- inline --> more\n";
+    hm_plain p;
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    assert_true(p.n_html >= 2);
+    assert_int_equal(p.html[0].start, 0);
+    hm_plain_free(&p);
+}
+
+static void text_is_identity_after_bom(void **state)
+{
+    (void)state;
+    const char *doc = "\xEF\xBB\xBFservice users";
+    hm_plain p;
+    assert_int_equal(hm_markup_text(&p, doc, strlen(doc)), 0);
+    assert_int_equal(p.len, 13);
+    assert_int_equal(hm_plain_to_src(&p, 0, 0), 3);
+    assert_true(p.all_html);
+    hm_plain_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(prose_is_kept),
+        cmocka_unit_test(code_html_and_destinations_are_not),
+        cmocka_unit_test(blocks_and_code_break_phrases),
+        cmocka_unit_test(offsets_map_back),
+        cmocka_unit_test(entities_are_decoded_and_mapped),
+        cmocka_unit_test(html_comments_are_recorded),
+        cmocka_unit_test(text_is_identity_after_bom),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
