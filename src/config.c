@@ -73,15 +73,13 @@ static void cerr(cfg_loader *l, const hm_node *n, const char *fmt, ...) HM_PRINT
 
 static void cerr(cfg_loader *l, const hm_node *n, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     l->errors++;
-    if (hm_diag(l->diags, l->cfg->file, n ? n->line : 0, n ? n->column : 0, "%s", msg) ==
+    if (hm_vdiag(l->diags, l->cfg->file, n ? n->line : 0, n ? n->column : 0, fmt, ap) ==
         HMMM_ENOMEM)
         l->nomem = 1;
+    va_end(ap);
 }
 
 /* A list of non-empty strings; a single string counts as a list of one. */
@@ -141,9 +139,12 @@ static int get_level(cfg_loader *l, const hm_node *v, const char *what, int allo
         return (int)lv;
     if (allow_never && v->kind == HM_SCALAR && !strcmp(v->str, "never"))
         return 3;
-    cerr(l, v, "'%s' must be suggestion, warning, error%s, not '%s'", what,
-         allow_never ? " or never" : "",
-         v->kind == HM_SCALAR ? v->str : hm_yaml_kind_name(v->kind));
+    const char *levels =
+        allow_never ? "suggestion, warning, error or never" : "suggestion, warning or error";
+    if (v->kind == HM_SCALAR)
+        cerr(l, v, "'%s' must be %s, not '%s'", what, levels, v->str);
+    else
+        cerr(l, v, "'%s' must be %s, not %s", what, levels, hm_yaml_kind_name(v->kind));
     return -1;
 }
 

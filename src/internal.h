@@ -72,6 +72,9 @@ void hm_vec_free(hm_vec *v);
 hmmm_status hm_diag(hmmm_diags *d, const char *file, unsigned line, unsigned column,
                     const char *fmt, ...) HM_PRINTF(5, 6);
 
+hmmm_status hm_vdiag(hmmm_diags *d, const char *file, unsigned line, unsigned column,
+                     const char *fmt, va_list ap) HM_PRINTF(5, 0);
+
 /* Reads a whole file. Returns 0, or an errno value. */
 int hm_read_file(const char *path, char **data, size_t *len);
 

@@ -34,14 +34,12 @@ static void err(loader *l, const hm_node *n, const char *fmt, ...) HM_PRINTF(3, 
 
 static void err(loader *l, const hm_node *n, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     l->errors++;
-    if (hm_diag(l->diags, l->file, n ? n->line : 0, n ? n->column : 0, "%s", msg) == HMMM_ENOMEM)
+    if (hm_vdiag(l->diags, l->file, n ? n->line : 0, n ? n->column : 0, fmt, ap) == HMMM_ENOMEM)
         l->nomem = 1;
+    va_end(ap);
 }
 
 static char *copy_str(loader *l, const char *s)
@@ -71,8 +69,8 @@ static char *get_string(loader *l, const hm_node *n, const char *what, int allow
 }
 
 /* A list of strings (a single string counts as a list of one). */
-static char **get_list(loader *l, const hm_node *n, const char *what, size_t *count,
-                       unsigned **lines, unsigned **cols)
+static char **get_list(loader *l, const hm_node *n, const char *key, const char *what,
+                       size_t *count, unsigned **lines, unsigned **cols)
 {
     *count = 0;
     if (n->kind == HM_SCALAR) {
@@ -98,7 +96,7 @@ static char **get_list(loader *l, const hm_node *n, const char *what, size_t *co
         return out;
     }
     if (n->kind != HM_SEQ) {
-        err(l, n, "%s must be a list of strings, not %s", what, hm_yaml_kind_name(n->kind));
+        err(l, n, "%s must be a list of strings, not %s", key, hm_yaml_kind_name(n->kind));
         return NULL;
     }
     char **out = hm_arena_alloc(&l->rs->arena, (n->n + 1) * sizeof *out);
@@ -212,11 +210,11 @@ static void load_gloss_entry(loader *l, const hm_node *n)
     if ((v = hm_yaml_get(n, "source")))
         g->pub.source = get_string(l, v, "source", 0);
     if ((v = hm_yaml_get(n, "aliases")))
-        g->pub.aliases =
-            (const char *const *)get_list(l, v, "aliases", &g->pub.n_aliases, NULL, NULL);
+        g->pub.aliases = (const char *const *)get_list(l, v, "aliases", "an alias",
+                                                       &g->pub.n_aliases, NULL, NULL);
     if ((v = hm_yaml_get(n, "see-also")))
-        g->pub.see_also = (const char *const *)get_list(l, v, "see-also", &g->pub.n_see_also,
-                                                        &g->see_line, &g->see_col);
+        g->pub.see_also = (const char *const *)get_list(
+            l, v, "see-also", "a see-also key", &g->pub.n_see_also, &g->see_line, &g->see_col);
     if (l->errors == before && !l->nomem && hm_vec_push(&l->rs->gloss, g) < 0)
         l->nomem = 1;
 }
@@ -244,11 +242,11 @@ static void load_examples(loader *l, hm_rule *r, const hm_node *n)
     check_keys(l, n, keys, "examples");
     const hm_node *v;
     if ((v = hm_yaml_get(n, "flag")))
-        r->pub.flag =
-            (const char *const *)get_list(l, v, "a flag example", &r->pub.n_flag, NULL, NULL);
+        r->pub.flag = (const char *const *)get_list(l, v, "flag", "a flag example", &r->pub.n_flag,
+                                                    NULL, NULL);
     if ((v = hm_yaml_get(n, "pass")))
-        r->pub.pass =
-            (const char *const *)get_list(l, v, "a pass example", &r->pub.n_pass, NULL, NULL);
+        r->pub.pass = (const char *const *)get_list(l, v, "pass", "a pass example", &r->pub.n_pass,
+                                                    NULL, NULL);
 }
 
 static void load_rule(loader *l, const char *pack, const hm_node *n)
@@ -308,8 +306,8 @@ static void load_rule(loader *l, const char *pack, const hm_node *n)
             err(l, v, "case must be sensitive or insensitive, not '%s'", s);
     }
     if ((v = hm_yaml_get(n, "words")))
-        r->pub.words =
-            (const char *const *)get_list(l, v, "a phrase in words", &r->pub.n_words, NULL, NULL);
+        r->pub.words = (const char *const *)get_list(l, v, "words", "a phrase in words",
+                                                     &r->pub.n_words, NULL, NULL);
     if ((v = hm_yaml_get(n, "pattern"))) {
         r->pub.pattern = get_string(l, v, "pattern", 0);
         r->pattern_line = v->line;
@@ -319,17 +317,18 @@ static void load_rule(loader *l, const char *pack, const hm_node *n)
     if (!hm_yaml_get(n, "words") && !hm_yaml_get(n, "pattern"))
         err(l, n, "rule has neither 'words' nor 'pattern'");
     if ((v = hm_yaml_get(n, "exceptions")))
-        r->exceptions = get_list(l, v, "an exception", &r->n_exceptions, NULL, NULL);
+        r->exceptions = get_list(l, v, "exceptions", "an exception", &r->n_exceptions, NULL, NULL);
     if (!(v = hm_yaml_get(n, "message")))
         err(l, n, "rule has no 'message'");
     else
         r->pub.message = get_string(l, v, "message", 0);
     if ((v = hm_yaml_get(n, "suggest")))
-        r->pub.suggest =
-            (const char *const *)get_list(l, v, "a suggestion", &r->pub.n_suggest, NULL, NULL);
+        r->pub.suggest = (const char *const *)get_list(l, v, "suggest", "a suggestion",
+                                                       &r->pub.n_suggest, NULL, NULL);
     if ((v = hm_yaml_get(n, "glossary"))) {
         size_t count;
-        r->gloss_keys = get_list(l, v, "a glossary key", &count, &r->gloss_line, &r->gloss_col);
+        r->gloss_keys =
+            get_list(l, v, "glossary", "a glossary key", &count, &r->gloss_line, &r->gloss_col);
         r->pub.n_glossary = count;
     }
     if ((v = hm_yaml_get(n, "why")))

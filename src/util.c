@@ -267,21 +267,19 @@ const hmmm_diag *hmmm_diags_get(const hmmm_diags *d, size_t i)
     return d && i < d->list.n ? d->list.items[i] : NULL;
 }
 
-hmmm_status hm_diag(hmmm_diags *d, const char *file, unsigned line, unsigned column,
-                    const char *fmt, ...)
+hmmm_status hm_vdiag(hmmm_diags *d, const char *file, unsigned line, unsigned column,
+                     const char *fmt, va_list ap)
 {
     if (!d)
         return HMMM_EINVAL;
     hm_buf msg = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
     if (n < 0 || hm_buf_grow(&msg, (size_t)n) < 0)
         return HMMM_ENOMEM;
-    va_start(ap, fmt);
     vsnprintf(msg.data, (size_t)n + 1, fmt, ap);
-    va_end(ap);
     msg.len = (size_t)n;
 
     hmmm_diag *dg = hm_arena_alloc(&d->arena, sizeof *dg);
@@ -295,6 +293,16 @@ hmmm_status hm_diag(hmmm_diags *d, const char *file, unsigned line, unsigned col
     dg->column = line ? column : 0;
     dg->message = m;
     return HMMM_EINVAL;
+}
+
+hmmm_status hm_diag(hmmm_diags *d, const char *file, unsigned line, unsigned column,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hmmm_status st = hm_vdiag(d, file, line, column, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 /* ---- files ------------------------------------------------------------- */

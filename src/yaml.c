@@ -15,6 +15,7 @@ typedef struct reader {
     hm_arena *arena;
     const char *name;
     hmmm_diags *diags;
+    size_t len;
     size_t nodes;
     int failed;
 } reader;
@@ -36,7 +37,11 @@ static int next_event(reader *r, yaml_event_t *ev)
         if (p->error == YAML_MEMORY_ERROR) {
             hm_diag(r->diags, r->name, 0, 0, "out of memory reading YAML");
         } else {
+            /* A problem found only at the end of the file (an unclosed
+             * quote) is better shown where its construct began. */
             yaml_mark_t m = p->problem_mark;
+            if (p->context && m.index >= r->len)
+                m = p->context_mark;
             const char *problem = p->problem ? p->problem : "not valid YAML";
             if (p->context)
                 hm_diag(r->diags, r->name, line_of(m), col_of(m), "%s %s", problem, p->context);
@@ -167,7 +172,7 @@ static hm_node *parse_node(reader *r, yaml_event_t *ev, int depth)
 hm_node *hm_yaml_parse(hm_arena *arena, const char *name, const char *data, size_t len,
                        hmmm_diags *diags)
 {
-    reader r = {.arena = arena, .name = name, .diags = diags};
+    reader r = {.arena = arena, .name = name, .diags = diags, .len = len};
     if (!yaml_parser_initialize(&r.parser)) {
         hm_diag(diags, name, 0, 0, "out of memory reading YAML");
         return NULL;

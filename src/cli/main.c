@@ -97,6 +97,19 @@ static hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const 
     return rs;
 }
 
+/* Reads the config and loads the rules it and the options name; the config
+ * is needed only while loading. Returns NULL after reporting a problem. */
+static hmmm_ruleset *config_and_rules(const options *o, const char *const *extra, size_t n_extra,
+                                      int configure)
+{
+    hmmm_config *cfg;
+    if (load_config(o, &cfg) < 0)
+        return NULL;
+    hmmm_ruleset *rs = load_rules(o, cfg, extra, n_extra, configure);
+    hmmm_config_free(cfg);
+    return rs;
+}
+
 /* ---- checking files ---------------------------------------------------- */
 
 typedef struct job {
@@ -412,11 +425,7 @@ static int cmd_check(const options *o)
 
 static int cmd_rules(const options *o)
 {
-    hmmm_config *cfg;
-    if (load_config(o, &cfg) < 0)
-        return EXIT_TROUBLE;
-    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1);
-    hmmm_config_free(cfg);
+    hmmm_ruleset *rs = config_and_rules(o, NULL, 0, 1);
     if (!rs)
         return EXIT_TROUBLE;
     size_t n = hmmm_ruleset_rule_count(rs), width = 4, shown = 0;
@@ -527,11 +536,7 @@ static void explain_rule(const hmmm_rule *r)
 
 static int cmd_explain(const options *o)
 {
-    hmmm_config *cfg;
-    if (load_config(o, &cfg) < 0)
-        return EXIT_TROUBLE;
-    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1);
-    hmmm_config_free(cfg);
+    hmmm_ruleset *rs = config_and_rules(o, NULL, 0, 1);
     if (!rs)
         return EXIT_TROUBLE;
     /* The arguments form one term: "hmmm explain service users" works. */
@@ -586,11 +591,7 @@ static int cmd_explain(const options *o)
 
 static int cmd_test(const options *o)
 {
-    hmmm_config *cfg;
-    if (load_config(o, &cfg) < 0)
-        return EXIT_TROUBLE;
-    hmmm_ruleset *rs = load_rules(o, cfg, o->args, o->n_args, 0);
-    hmmm_config_free(cfg);
+    hmmm_ruleset *rs = config_and_rules(o, o->args, o->n_args, 0);
     if (!rs)
         return EXIT_TROUBLE;
     int rc = run_selftest(o, rs, o->args, o->n_args, want_color(o->color, stdout));
