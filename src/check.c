@@ -232,6 +232,203 @@ typedef struct matcher {
     int limit_hit;
 } matcher;
 
+/* ---- word-sense conditions and mentions -------------------------------- */
+
+/* Bytes looked back for a preceded-by phrase. */
+#define LOOK_BACK 256
+
+static int is_word_char(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    uint32_t cp;
+    size_t k = hm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+    /* Letters beyond ASCII; not punctuation such as quotes and dashes. */
+    return k && !(cp >= 0x2000 && cp <= 0x206F) && cp != 0xA0 && cp != 0xAB && cp != 0xBB &&
+           cp != 0xFFFC;
+}
+
+/* Whether a block break (blank line) starts at I. */
+static int block_break_at(const char *s, size_t len, size_t i)
+{
+    return s[i] == '\n' && i + 1 < len && (s[i + 1] == '\n' || s[i + 1] == '\r');
+}
+
+/* The start of the WORDS-th word before AT, not crossing a blank line. */
+static size_t words_back(const char *s, size_t len, size_t at, unsigned words)
+{
+    size_t i = at;
+    while (i > 0 && words) {
+        while (i > 0 && !is_word_char(s, len, i - 1)) {
+            if (i >= 1 && block_break_at(s, len, i - 1))
+                return i;
+            i--;
+        }
+        while (i > 0 && (is_word_char(s, len, i - 1) || ((unsigned char)s[i - 1] & 0xC0) == 0x80))
+            i--;
+        words--;
+    }
+    return i;
+}
+
+/* The end of the WORDS-th word after AT, not crossing a blank line. */
+static size_t words_forward(const char *s, size_t len, size_t at, unsigned words)
+{
+    size_t i = at;
+    while (i < len && words) {
+        while (i < len && !is_word_char(s, len, i)) {
+            if (block_break_at(s, len, i))
+                return i;
+            i++;
+        }
+        while (i < len && is_word_char(s, len, i)) {
+            i++;
+            while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+                i++;
+        }
+        words--;
+    }
+    return i;
+}
+
+/* Whether RE matches: anchored after the match, ending where it starts, or
+ * anywhere in the window around it. Returns 1, 0, or -1 on a limit. */
+static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, size_t e)
+{
+    const char *text = m->plain->text;
+    size_t len = m->plain->len, from, to, start;
+    switch (k) {
+    case HM_FOLLOWED_BY:
+    case HM_NOT_FOLLOWED_BY:
+        from = e;
+        to = len;
+        start = e;
+        break;
+    case HM_PRECEDED_BY:
+    case HM_NOT_PRECEDED_BY:
+        to = s;
+        start = s > LOOK_BACK ? s - LOOK_BACK : 0;
+        while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80)
+            start--;
+        from = start;
+        break;
+    default:
+        from = words_back(text, len, s, rule->window);
+        to = words_forward(text, len, e, rule->window);
+        start = from;
+        break;
+    }
+    (void)from;
+    int rc = pcre2_match(rule->ctx_re[k], (PCRE2_SPTR)text, to, start, 0, m->md, m->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    return rc < 0 ? -1 : 1;
+}
+
+/* Whether the rule's conditions let the match at [S, E) count. */
+static int context_allows(matcher *m, const hm_rule *rule, size_t s, size_t e)
+{
+    for (int k = 0; k < HM_N_CTX; k++) {
+        if (!rule->ctx_re[k])
+            continue;
+        int hit = ctx_hit(m, rule, (hm_ctx_kind)k, s, e);
+        if (hit < 0)
+            return 0;
+        int negative = k == HM_NOT_FOLLOWED_BY || k == HM_NOT_PRECEDED_BY || k == HM_NOT_NEAR;
+        if (hit == negative)
+            return 0;
+    }
+    return 1;
+}
+
+static int quote_before(const char *s, size_t at, size_t *qlen)
+{
+    static const char *const open[] = {"\"", "'", "\xE2\x80\x9C", "\xE2\x80\x98", "\xC2\xAB"};
+    for (size_t i = 0; i < sizeof open / sizeof open[0]; i++) {
+        size_t n = strlen(open[i]);
+        if (at >= n && !memcmp(s + at - n, open[i], n)) {
+            *qlen = n;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int quote_after(const char *s, size_t len, size_t at, size_t *qlen)
+{
+    static const char *const close[] = {"\"", "'", "\xE2\x80\x9D", "\xE2\x80\x99", "\xC2\xBB"};
+    for (size_t i = 0; i < sizeof close / sizeof close[0]; i++) {
+        size_t n = strlen(close[i]);
+        if (at + n <= len && !memcmp(s + at, close[i], n)) {
+            *qlen = n;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether one of the few words before AT (in the same sentence) says a term
+ * is being talked about: "the word", "saying", "called", … */
+static int cue_before(const char *t, size_t len, size_t at)
+{
+    static const char *const cues[] = {
+        "word",    "words",  "term",    "terms", "phrase", "phrases", "expression",
+        "label",   "labels", "saying",  "say",   "says",   "call",    "called",
+        "calling", "like",   "as",      "using", "use",    "instead", "than",
+        "not",     "write",  "writing", "avoid", "jargon", "language"};
+    size_t i = at;
+    for (int w = 0; w < 3; w++) {
+        while (i > 0 && !is_word_char(t, len, i - 1)) {
+            if (strchr(".!?\n", t[i - 1]))
+                return 0;
+            i--;
+        }
+        size_t end = i;
+        while (i > 0 && is_word_char(t, len, i - 1))
+            i--;
+        if (i == end)
+            return 0;
+        for (size_t k = 0; k < sizeof cues / sizeof cues[0]; k++) {
+            size_t n = strlen(cues[k]);
+            if (end - i != n)
+                continue;
+            size_t j = 0;
+            while (j < n && (t[i + j] | 0x20) == cues[k][j])
+                j++;
+            if (j == n)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the match at [S, E) is talked about rather than used: quoted on
+ * its own ('the word "empower"', "we stopped saying 'service users'"), with
+ * a cue word before it or no word right after it. A quoted term that goes on
+ * to describe a noun ('our "you said, we did" summary') is still a use. A
+ * closing punctuation mark may stand inside the quotes. */
+static int is_mention(const hm_plain *p, size_t s, size_t e)
+{
+    const char *t = p->text;
+    size_t len = p->len, q, open;
+    if (!quote_before(t, s, &open) || (s > open && is_word_char(t, len, s - open - 1)))
+        return 0;
+    if (e < len && t[e] && strchr(".,;:!?", t[e]))
+        e++;
+    if (!quote_after(t, len, e, &q))
+        return 0;
+    size_t after = e + q;
+    if (after < len && is_word_char(t, len, after))
+        return 0;
+    if (cue_before(t, len, s - open))
+        return 1;
+    while (after < len && (t[after] == ' ' || t[after] == '\t'))
+        after++;
+    return after >= len || !is_word_char(t, len, after);
+}
+
 /* Finds every match of RE in the prose, calling FN for each. Returns 0, -1
  * when out of memory, or 1 when the pattern ran over its budget. */
 static int each_match(matcher *m, const pcre2_code *re, int (*fn)(void *, size_t, size_t),
@@ -287,6 +484,7 @@ static int inside(const spans *v, size_t s, size_t e)
 typedef struct cand {
     const hm_rule *rule;
     size_t start, end; /* in the prose */
+    int mention;
 } cand;
 
 typedef struct run {
@@ -295,6 +493,7 @@ typedef struct run {
     const hm_rule *rule;
     spans exc;
     spans *accept;
+    unsigned flags;
     cand *c;
     size_t n, cap;
 } run;
@@ -314,6 +513,11 @@ static int add_candidate(void *arg, size_t s, size_t e)
         if (inside(r->accept, s, e))
             return 0;
     }
+    if (r->rule->pub.has_context && !context_allows(r->m, r->rule, s, e))
+        return 0;
+    int mention = is_mention(r->m->plain, s, e);
+    if (mention && !(r->flags & HMMM_CHECK_MENTIONS))
+        return 0;
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 64;
         cand *c = hm_realloc(r->c, cap * sizeof *c);
@@ -322,7 +526,7 @@ static int add_candidate(void *arg, size_t s, size_t e)
         r->c = c;
         r->cap = cap;
     }
-    r->c[r->n++] = (cand){r->rule, s, e};
+    r->c[r->n++] = (cand){r->rule, s, e, mention};
     return 0;
 }
 
@@ -423,6 +627,12 @@ static hmmm_status add_limit_error(hmmm_result *res, const char *id)
 hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, size_t len, hmmm_doctype type,
                        hmmm_result **out)
 {
+    return hmmm_check_with(rs, data, len, type, 0, out);
+}
+
+hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len, hmmm_doctype type,
+                            unsigned flags, hmmm_result **out)
+{
     *out = NULL;
     if (!rs->compiled)
         return HMMM_EINVAL;
@@ -470,6 +680,7 @@ hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, size_t len, hmm
     r.m = &m;
     r.rs = rs;
     r.accept = &accept;
+    r.flags = flags;
     for (size_t i = 0; i < rs->active.n; i++) {
         r.rule = rs->active.items[i];
         r.exc.n = 0;
@@ -492,6 +703,7 @@ hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, size_t len, hmm
         hmmm_finding *f = &res->items[res->n];
         f->rule = &c->rule->pub;
         f->level = c->rule->pub.level;
+        f->mention = c->mention;
         f->offset = hm_plain_to_src(&plain, c->start, 0);
         size_t end = hm_plain_to_src(&plain, c->end, 1);
         f->length = end > f->offset ? end - f->offset : 0;

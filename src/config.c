@@ -21,7 +21,8 @@ typedef struct named {
 struct hmmm_config {
     hm_arena arena;
     const char *file;
-    const char *dir; /* absolute folder of the config file */
+    const char *dir;     /* absolute folder of the config file */
+    const char *rel_dir; /* the same as the config's path gives it, for paths */
     const char **packs;
     size_t n_packs;
     int has_packs;
@@ -241,10 +242,10 @@ static void load_config_tree(cfg_loader *l, const hm_node *root)
                 }
                 for (size_t j = 0; j < n; j++) {
                     hm_buf p = {0};
-                    if (list[j].name[0] == '/')
+                    if (list[j].name[0] == '/' || !strcmp(cfg->rel_dir, "."))
                         hm_buf_adds(&p, list[j].name);
                     else
-                        hm_buf_printf(&p, "%s/%s", cfg->dir, list[j].name);
+                        hm_buf_printf(&p, "%s/%s", cfg->rel_dir, list[j].name);
                     paths[j] = p.data ? hm_arena_strdup(&cfg->arena, p.data) : NULL;
                     hm_buf_free(&p);
                     if (!paths[j])
@@ -298,7 +299,11 @@ hmmm_config *hmmm_config_load_buffer(const char *name, const char *data, size_t 
     cfg->min_level = cfg->fail_on = -1;
     cfg->file = hm_arena_strdup(&cfg->arena, name);
     cfg->dir = cfg->file ? dir_of(&cfg->arena, name) : NULL;
-    if (!cfg->dir) {
+    const char *slash = strrchr(name, '/');
+    cfg->rel_dir = !slash          ? "."
+                   : slash == name ? "/"
+                                   : hm_arena_strndup(&cfg->arena, name, (size_t)(slash - name));
+    if (!cfg->dir || !cfg->rel_dir) {
         hm_diag(diags, name, 0, 0, "out of memory reading config");
         hmmm_config_free(cfg);
         return NULL;

@@ -166,8 +166,29 @@ size_t hm_plain_to_src(const hm_plain *p, size_t pos, int is_end);
 
 /* ---- rules ------------------------------------------------------------- */
 
+/* Word-sense conditions: the phrases that must or must not stand next to or
+ * near a match for it to count. */
+typedef enum hm_ctx_kind {
+    HM_FOLLOWED_BY,
+    HM_NOT_FOLLOWED_BY,
+    HM_PRECEDED_BY,
+    HM_NOT_PRECEDED_BY,
+    HM_NEAR,
+    HM_NOT_NEAR,
+    HM_N_CTX
+} hm_ctx_kind;
+
+extern const char *const hm_ctx_names[HM_N_CTX];
+
+#define HM_DEFAULT_GAP 2
+#define HM_DEFAULT_WINDOW 10
+
 typedef struct hm_rule {
-    hmmm_rule pub; /* must be first */
+    hmmm_rule pub;        /* must be first */
+    char **ctx[HM_N_CTX]; /* phrases of each condition, or NULL */
+    size_t n_ctx[HM_N_CTX];
+    pcre2_code *ctx_re[HM_N_CTX];
+    unsigned gap, window;
     int case_sensitive;
     int disabled;
     char **exceptions;

@@ -253,6 +253,37 @@ static int add_entity(hm_buf *b, const char *s, size_t n)
     return hm_buf_add(b, s, n);
 }
 
+/* Whether an inline HTML tag stands between words: <br>, <p>, <div>, … */
+static int html_breaks_words(const char *s, size_t n)
+{
+    static const char *const tags[] = {
+        "br", "p",  "div", "li", "ul", "ol", "td",         "th",      "tr",      "table", "hr",
+        "h1", "h2", "h3",  "h4", "h5", "h6", "blockquote", "section", "article", "img"};
+    if (n < 3 || s[0] != '<')
+        return 0;
+    size_t i = 1;
+    if (s[i] == '/')
+        i++;
+    size_t start = i;
+    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                     (s[i] >= '0' && s[i] <= '9')))
+        i++;
+    size_t len = i - start;
+    if (!len || (i < n && s[i] != '>' && s[i] != '/' && s[i] != ' ' && s[i] != '\t' &&
+                 s[i] != '\n' && s[i] != '\r'))
+        return 0;
+    for (size_t k = 0; k < sizeof tags / sizeof tags[0]; k++) {
+        if (strlen(tags[k]) != len)
+            continue;
+        size_t j = 0;
+        while (j < len && (s[start + j] | 0x20) == tags[k][j])
+            j++;
+        if (j == len)
+            return 1;
+    }
+    return 0;
+}
+
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
 {
     md_state *st = userdata;
@@ -264,6 +295,10 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
             r = add_html(p, at, at + size);
             st->src_pos = at + size;
         }
+        /* Inline tags such as <b> are markup inside a word run; a line
+         * break or a block tag separates words. */
+        if (r == 0 && !st->skip && html_breaks_words(text, size))
+            r = add_made_up(st, "\n", 1);
         goto done;
     }
     if (st->skip || type == MD_TEXT_CODE || type == MD_TEXT_LATEXMATH)

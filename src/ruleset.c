@@ -249,11 +249,55 @@ static void load_examples(loader *l, hm_rule *r, const hm_node *n)
                                                     NULL, NULL);
 }
 
+const char *const hm_ctx_names[HM_N_CTX] = {
+    "followed-by", "not-followed-by", "preceded-by", "not-preceded-by", "near", "not-near",
+};
+
+static unsigned get_count(loader *l, const hm_node *v, const char *what, unsigned max)
+{
+    char *end;
+    unsigned long n = v->kind == HM_SCALAR ? strtoul(v->str, &end, 10) : 0;
+    if (v->kind != HM_SCALAR || !v->len || *end || n > max) {
+        err(l, v, "%s must be a whole number from 0 to %u", what, max);
+        return 0;
+    }
+    return (unsigned)n;
+}
+
+static void load_context(loader *l, hm_rule *r, const hm_node *n)
+{
+    static const char *const keys[] = {
+        "followed-by", "not-followed-by", "preceded-by", "not-preceded-by", "near", "not-near",
+        "gap",         "window",          NULL};
+    if (n->kind != HM_MAP) {
+        err(l, n, "context must be a mapping of conditions, not %s", hm_yaml_kind_name(n->kind));
+        return;
+    }
+    check_keys(l, n, keys, "context");
+    int any = 0;
+    for (int k = 0; k < HM_N_CTX; k++) {
+        const hm_node *v = hm_yaml_get(n, hm_ctx_names[k]);
+        if (!v)
+            continue;
+        r->ctx[k] = get_list(l, v, hm_ctx_names[k], "a context phrase", &r->n_ctx[k], NULL, NULL);
+        any = 1;
+    }
+    const hm_node *v;
+    if ((v = hm_yaml_get(n, "gap")))
+        r->gap = get_count(l, v, "gap", 10);
+    if ((v = hm_yaml_get(n, "window")))
+        r->window = get_count(l, v, "window", 50);
+    if (!any)
+        err(l, n, "context has no conditions (%s)",
+            "followed-by, not-followed-by, preceded-by, not-preceded-by, near or not-near");
+    r->pub.has_context = any;
+}
+
 static void load_rule(loader *l, const char *pack, const hm_node *n)
 {
     static const char *const keys[] = {"id",         "level",   "words",    "pattern",  "case",
                                        "exceptions", "message", "suggest",  "glossary", "why",
-                                       "source",     "link",    "examples", NULL};
+                                       "source",     "link",    "examples", "context",  NULL};
     if (n->kind != HM_MAP) {
         err(l, n, "a rule must be a mapping, not %s", hm_yaml_kind_name(n->kind));
         return;
@@ -271,6 +315,8 @@ static void load_rule(loader *l, const char *pack, const hm_node *n)
     r->pub.line = n->line;
     r->pub.column = n->column;
     r->pub.level = HMMM_WARNING;
+    r->gap = HM_DEFAULT_GAP;
+    r->window = HM_DEFAULT_WINDOW;
     const hm_node *v;
 
     if (!(v = hm_yaml_get(n, "id"))) {
@@ -339,6 +385,8 @@ static void load_rule(loader *l, const char *pack, const hm_node *n)
         r->pub.link = get_string(l, v, "link", 0);
     if ((v = hm_yaml_get(n, "examples")))
         load_examples(l, r, v);
+    if ((v = hm_yaml_get(n, "context")))
+        load_context(l, r, v);
 
     if (l->errors == before && !l->nomem) {
         r->index = l->rs->rules.n;
@@ -534,15 +582,41 @@ pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, int 
 /* Builds one alternation from a list of phrases (and an optional pattern). */
 static int build_pattern(hm_buf *out, char *const *words, size_t n_words, const char *pattern)
 {
+    size_t first = out->len;
     for (size_t i = 0; i < n_words; i++) {
-        if ((out->len && hm_buf_addc(out, '|') < 0) || hm_buf_adds(out, "(?:") < 0 ||
+        if ((out->len > first && hm_buf_addc(out, '|') < 0) || hm_buf_adds(out, "(?:") < 0 ||
             hm_phrase_regex(out, words[i]) < 0 || hm_buf_addc(out, ')') < 0)
             return -1;
     }
-    if (pattern && ((out->len && hm_buf_addc(out, '|') < 0) || hm_buf_adds(out, "(?:") < 0 ||
-                    hm_buf_adds(out, pattern) < 0 || hm_buf_addc(out, ')') < 0))
+    if (pattern &&
+        ((out->len > first && hm_buf_addc(out, '|') < 0) || hm_buf_adds(out, "(?:") < 0 ||
+         hm_buf_adds(out, pattern) < 0 || hm_buf_addc(out, ')') < 0))
         return -1;
     return 0;
+}
+
+/* What may stand between a match and a neighbouring phrase: anything but
+ * word characters and the ends of sentences and clauses. */
+#define SEP "[^\\w.!?;:]"
+
+/* A condition's pattern. followed-by is matched anchored at the end of the
+ * match (\G); preceded-by against the text that ends where the match starts
+ * (\z); near and not-near anywhere in the window. */
+static int build_context(hm_buf *out, hm_ctx_kind kind, char *const *phrases, size_t n,
+                         unsigned gap)
+{
+    int r = 0;
+    if (kind == HM_FOLLOWED_BY || kind == HM_NOT_FOLLOWED_BY)
+        r = hm_buf_printf(out, "\\G(?:" SEP "++\\w++){0,%u}" SEP "++(?:", gap);
+    else
+        r = hm_buf_adds(out, "(?:");
+    if (r == 0)
+        r = build_pattern(out, phrases, n, NULL);
+    if (r == 0)
+        r = hm_buf_addc(out, ')');
+    if (r == 0 && (kind == HM_PRECEDED_BY || kind == HM_NOT_PRECEDED_BY))
+        r = hm_buf_printf(out, "(?:" SEP "++\\w++){0,%u}" SEP "++\\z", gap);
+    return r;
 }
 
 static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
@@ -576,7 +650,25 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
                      "the words of rule %s do not make a valid pattern: %s", r->pub.id, msg);
     }
     hm_buf_free(&pat);
-    if (st != HMMM_OK || !r->n_exceptions)
+    if (st != HMMM_OK)
+        return st;
+    for (int k = 0; k < HM_N_CTX; k++) {
+        if (!r->n_ctx[k])
+            continue;
+        if (build_context(&pat, (hm_ctx_kind)k, r->ctx[k], r->n_ctx[k], r->gap) < 0) {
+            hm_buf_free(&pat);
+            return HMMM_ENOMEM;
+        }
+        r->ctx_re[k] = hm_compile(pat.data, pat.len, r->case_sensitive, &ec, &eo);
+        hm_buf_free(&pat);
+        if (!r->ctx_re[k]) {
+            pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
+            return hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
+                           "the %s phrases of rule %s do not make a valid pattern: %s",
+                           hm_ctx_names[k], r->pub.id, msg);
+        }
+    }
+    if (!r->n_exceptions)
         return st;
     if (build_pattern(&pat, r->exceptions, r->n_exceptions, NULL) < 0) {
         hm_buf_free(&pat);
@@ -672,6 +764,8 @@ void hmmm_ruleset_free(hmmm_ruleset *rs)
         hm_rule *r = rs->rules.items[i];
         pcre2_code_free(r->re);
         pcre2_code_free(r->exc_re);
+        for (int k = 0; k < HM_N_CTX; k++)
+            pcre2_code_free(r->ctx_re[k]);
     }
     pcre2_code_free(rs->accept_re);
     hm_vec_free(&rs->rules);

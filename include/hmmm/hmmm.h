@@ -114,6 +114,7 @@ typedef struct hmmm_rule {
     size_t n_flag;
     const char *const *pass;
     size_t n_pass;
+    int has_context;  /* the rule has word-sense conditions */
     const char *file; /* where the rule is defined */
     unsigned line, column;
 } hmmm_rule;
@@ -214,6 +215,7 @@ typedef struct hmmm_finding {
     unsigned end_line, end_column; /* one character past the match */
     const char *match;             /* the words matched, white space folded */
     const char *message;           /* the rule's message with {match} filled in */
+    int mention;                   /* the words are quoted on their own: talked about, not used */
 } hmmm_finding;
 
 typedef struct hmmm_result hmmm_result;
@@ -224,6 +226,15 @@ typedef struct hmmm_result hmmm_result;
  * complete). */
 HMMM_EXPORT hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, size_t len,
                                    hmmm_doctype type, hmmm_result **out);
+
+/* Flags for hmmm_check_with. */
+#define HMMM_CHECK_MENTIONS 0x1u /* also report words quoted on their own */
+
+/* hmmm_check with FLAGS. hmmm_check is hmmm_check_with(..., 0, ...): a term
+ * quoted on its own ('the word "empower"') is being discussed, not used, and
+ * is not reported. */
+HMMM_EXPORT hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len,
+                                        hmmm_doctype type, unsigned flags, hmmm_result **out);
 HMMM_EXPORT void hmmm_result_free(hmmm_result *res);
 HMMM_EXPORT size_t hmmm_result_count(const hmmm_result *res);
 HMMM_EXPORT const hmmm_finding *hmmm_result_get(const hmmm_result *res, size_t i);

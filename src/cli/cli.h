@@ -37,6 +37,7 @@ typedef struct options {
     color_mode color;
     int jobs; /* 0: one per processor */
     int quiet;
+    int mentions;     /* report terms quoted on their own too */
     const char *pack; /* hmmm rules --pack */
     const char **args;
     size_t n_args;

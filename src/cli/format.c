@@ -333,6 +333,8 @@ static void json_file(formatter *f, const char *path, const char *data, size_t l
         }
         json_object_set_new(o, "glossary", gl);
         json_object_set_new(o, "link", jstr_or_null(r->link));
+        if (x->mention)
+            json_object_set_new(o, "mention", json_true());
         json_array_append_new(arr, o);
     }
     json_object_set_new(file, "findings", arr);

@@ -27,6 +27,12 @@ static int load_config(const options *o, hmmm_config **out)
     }
     if (!path)
         return o->config ? -1 : 0;
+    /* Show a discovered config relative to here when it is below here. */
+    char cwd[4096];
+    size_t n;
+    if (!o->config && getcwd(cwd, sizeof cwd) && (n = strlen(cwd)) > 1 && !strncmp(path, cwd, n) &&
+        path[n] == '/')
+        memmove(path, path + n + 1, strlen(path + n + 1) + 1);
     hmmm_diags *d = hmmm_diags_new();
     *out = hmmm_config_load(path, d);
     print_diags(d);
@@ -225,7 +231,8 @@ static void run_job(const pool *p, job *j)
                                           : read_path(j->path, &j->data, &j->len);
     if (j->read_error)
         return;
-    j->st = hmmm_check(p->rs, j->data, j->len, doc_type(p->o, j->display), &j->res);
+    j->st = hmmm_check_with(p->rs, j->data, j->len, doc_type(p->o, j->display),
+                            p->o->mentions ? HMMM_CHECK_MENTIONS : 0, &j->res);
 }
 
 static void *worker(void *arg)

@@ -30,6 +30,8 @@ static const char usage_text[] =
     "      --type TYPE         text or markdown (default: from the file name)\n"
     "      --color WHEN        auto, always or never (NO_COLOR is honoured)\n"
     "  -j, --jobs N            files checked in parallel (default: one per processor)\n"
+    "      --mentions          also report terms quoted on their own ('the word\n"
+    "                          \"empower\"'), which are otherwise taken as talked about\n"
     "      --pack NAME         with 'rules': only this pack\n"
     "  -q, --quiet             print nothing; the exit status tells\n"
     "      --version           print the version\n"
@@ -49,6 +51,7 @@ enum {
     OPT_TYPE,
     OPT_COLOR,
     OPT_PACK,
+    OPT_MENTIONS,
     OPT_VERSION,
 };
 
@@ -66,6 +69,7 @@ static const struct option long_options[] = {
     {"colour", required_argument, NULL, OPT_COLOR},
     {"jobs", required_argument, NULL, 'j'},
     {"pack", required_argument, NULL, OPT_PACK},
+    {"mentions", no_argument, NULL, OPT_MENTIONS},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
@@ -195,6 +199,9 @@ int parse_options(int argc, char **argv, options *o)
         }
         case OPT_PACK:
             o->pack = optarg;
+            break;
+        case OPT_MENTIONS:
+            o->mentions = 1;
             break;
         case 'q':
             o->quiet = 1;

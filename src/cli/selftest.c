@@ -84,7 +84,7 @@ int run_selftest(const options *o, const hmmm_ruleset *rs, const char *const *on
         }
     }
     if (!o->quiet)
-        printf("checked the examples of %zu rules\nexamples: %zu passed, %zu failed\n", rules,
-               passed, failed);
+        printf("checked the examples of %zu rule%s\nexamples: %zu passed, %zu failed\n", rules,
+               rules == 1 ? "" : "s", passed, failed);
     return failed ? EXIT_FINDINGS : EXIT_CLEAN;
 }

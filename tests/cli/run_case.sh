@@ -6,13 +6,15 @@
 #                    so quoting works), e.g.  -f json --no-config draft.md
 #   stdin            optional; fed to standard input (otherwise /dev/null)
 #   ignore-stdout    optional marker; standard output is not compared
+#   cwd              optional; a subfolder of the case (one line) to run in
+#                    instead of the case folder, e.g. for config discovery
 #   expected.stdout  what standard output must be, byte for byte
 #   expected.stderr  what standard error must be (often empty)
 #   expected.rc      the exit status
 #   ...              the input files the args name
 #
-# The binary runs inside the case folder with NO_COLOR unset, TERM=dumb and
-# LC_ALL=C.UTF-8. On any difference the runner prints a unified diff and
+# The binary runs inside the case folder (or cwd) with NO_COLOR unset,
+# TERM=dumb and LC_ALL=C.UTF-8. On any difference the runner prints a unified diff and
 # exits 1; on a broken case it exits 2.
 #
 # HMMM_UPDATE=1 (re)writes the expected files from the actual output. Use it
@@ -53,12 +55,20 @@ trap 'rm -rf "$tmp"' EXIT HUP INT TERM
 stdin=/dev/null
 [ -f "$case_dir/stdin" ] && stdin=$case_dir/stdin
 
-# The args file is one shell line; a trailing newline (or several lines) is
-# fine, since eval joins them.
-args=$(cat "$case_dir/args")
+# The args file is one shell line; line breaks in it count as spaces.
+args=$(tr '\n' ' ' <"$case_dir/args" | sed 's/ *$//')
+
+run_dir=$case_dir
+if [ -f "$case_dir/cwd" ]; then
+    run_dir=$case_dir/$(cat "$case_dir/cwd")
+    if [ ! -d "$run_dir" ]; then
+        echo "run_case: $name: cwd names no folder of the case" >&2
+        exit 2
+    fi
+fi
 
 (
-    cd "$case_dir" || exit 2
+    cd "$run_dir" || exit 2
     unset NO_COLOR
     TERM=dumb
     LC_ALL=C.UTF-8
@@ -69,7 +79,7 @@ rc=$?
 echo "$rc" >"$tmp/rc"
 
 if [ "${HMMM_UPDATE:-}" = 1 ]; then
-    cp "$tmp/stdout" "$case_dir/expected.stdout"
+    [ -f "$case_dir/ignore-stdout" ] || cp "$tmp/stdout" "$case_dir/expected.stdout"
     cp "$tmp/stderr" "$case_dir/expected.stderr"
     cp "$tmp/rc" "$case_dir/expected.rc"
     echo "run_case: $name: expected files written; read them before keeping them"

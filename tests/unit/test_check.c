@@ -205,6 +205,73 @@ static void survives_every_failed_allocation(void **state)
     hmmm_ruleset_free(rs);
 }
 
+static hmmm_ruleset *load(const char *text)
+{
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    assert_int_equal(hmmm_ruleset_load_buffer(rs, "x.yaml", text, strlen(text), d), HMMM_OK);
+    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+    hmmm_diags_free(d);
+    return rs;
+}
+
+static size_t count(const hmmm_ruleset *rs, const char *doc)
+{
+    hmmm_result *res = check(rs, doc, HMMM_TEXT);
+    size_t n = hmmm_result_count(res);
+    hmmm_result_free(res);
+    return n;
+}
+
+static void context_followed_and_preceded(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = load("pack: c\nrules:\n  - id: d\n    words: [deliver]\n    message: m\n"
+                            "    context:\n      not-followed-by: [services]\n"
+                            "      not-preceded-by: [to]\n      gap: 1\n");
+    assert_int_equal(count(rs, "We deliver improvements"), 1);
+    assert_int_equal(count(rs, "We deliver services"), 0);
+    assert_int_equal(count(rs, "We deliver good services"), 0);        /* one word between */
+    assert_int_equal(count(rs, "We deliver really good services"), 1); /* two: past the gap */
+    assert_int_equal(count(rs, "We deliver. Services follow"), 1);     /* not across a sentence */
+    assert_int_equal(count(rs, "hard to deliver"), 0);
+    assert_int_equal(count(rs, "to. deliver"), 1);
+    hmmm_ruleset_free(rs);
+}
+
+static void context_near(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = load("pack: c\nrules:\n  - id: u\n    words: [users]\n    message: m\n"
+                            "    context:\n      near: [care]\n      window: 3\n");
+    assert_int_equal(count(rs, "users of social care"), 1);
+    assert_int_equal(count(rs, "care for users"), 1);
+    assert_int_equal(count(rs, "users of the new website about care"), 0);
+    assert_int_equal(count(rs, "care\n\nusers"), 0); /* not across a blank line */
+    hmmm_ruleset_free(rs);
+}
+
+static void mentions_are_skipped_unless_asked(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    const char *doc = "the word 'empower' and an 'empowered' team, 'empower' staff";
+    hmmm_result *res = NULL;
+    assert_int_equal(hmmm_check(rs, doc, strlen(doc), HMMM_TEXT, &res), HMMM_OK);
+    /* A quoted word that goes on to describe a noun is used, not mentioned. */
+    assert_int_equal(hmmm_result_count(res), 2);
+    assert_int_equal(hmmm_result_get(res, 0)->offset, 27);
+    assert_int_equal(hmmm_result_get(res, 1)->offset, 45);
+    hmmm_result_free(res);
+    assert_int_equal(hmmm_check_with(rs, doc, strlen(doc), HMMM_TEXT, HMMM_CHECK_MENTIONS, &res),
+                     HMMM_OK);
+    assert_int_equal(hmmm_result_count(res), 3);
+    assert_true(hmmm_result_get(res, 0)->mention);
+    assert_false(hmmm_result_get(res, 2)->mention);
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +285,9 @@ int main(void)
         cmocka_unit_test(invalid_utf8_is_checked_around),
         cmocka_unit_test(runaway_pattern_is_stopped),
         cmocka_unit_test(survives_every_failed_allocation),
+        cmocka_unit_test(context_followed_and_preceded),
+        cmocka_unit_test(context_near),
+        cmocka_unit_test(mentions_are_skipped_unless_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
