@@ -185,6 +185,20 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
     return 0;
 }
 
+/* Whether link text TEXT (N bytes) is just the link's destination, as in an
+ * autolink: <https://x>, a bare www.x or https://x, or an e-mail address. */
+static int is_autolink_text(const MD_ATTRIBUTE *href, const char *text, size_t n)
+{
+    static const char *const prefixes[] = {"", "mailto:", "http://", "https://"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t k = strlen(prefixes[i]);
+        if (href->size == k + n && !memcmp(href->text, prefixes[i], k) &&
+            !memcmp(href->text + k, text, n))
+            return 1;
+    }
+    return 0;
+}
+
 /* An autolink's text is its destination: take it back out of the prose. */
 static int drop_autolink(md_state *st, const MD_SPAN_A_DETAIL *a)
 {
@@ -193,9 +207,7 @@ static int drop_autolink(md_state *st, const MD_SPAN_A_DETAIL *a)
     if (from > p->own.len)
         return 0;
     size_t n = p->own.len - from;
-    if (n == 0 || a->href.size < n)
-        return 0;
-    if (memcmp(a->href.text + a->href.size - n, p->own.data + from, n) != 0)
+    if (n == 0 || !is_autolink_text(&a->href, p->own.data + from, n))
         return 0;
     p->own.len = from;
     p->own.data[from] = '\0';
@@ -223,19 +235,12 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
     return 0;
 }
 
-/* Decodes an entity such as "&amp;" or "&#8217;" into B. */
+#include "entities.h"
+
+/* Decodes an entity such as "&amp;", "&HilbertSpace;" or "&#8217;" into B;
+ * one it does not know is kept as written. */
 static int add_entity(hm_buf *b, const char *s, size_t n)
 {
-    static const struct {
-        const char *name;
-        uint32_t cp;
-    } names[] = {
-        {"amp", '&'},       {"lt", '<'},        {"gt", '>'},       {"quot", '"'},
-        {"apos", '\''},     {"nbsp", 0xA0},     {"ndash", 0x2013}, {"mdash", 0x2014},
-        {"lsquo", 0x2018},  {"rsquo", 0x2019},  {"ldquo", 0x201C}, {"rdquo", 0x201D},
-        {"hellip", 0x2026}, {"pound", 0xA3},    {"euro", 0x20AC},  {"copy", 0xA9},
-        {"shy", 0xAD},      {"hyphen", 0x2010}, {"dash", 0x2010},  {"bull", 0x2022},
-    };
     if (n >= 4 && s[0] == '&' && s[n - 1] == ';') {
         if (s[1] == '#') {
             int hex = s[2] == 'x' || s[2] == 'X';
@@ -244,10 +249,20 @@ static int add_entity(hm_buf *b, const char *s, size_t n)
                 v = 0xFFFD;
             return hm_buf_add_cp(b, (uint32_t)v);
         }
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-            size_t k = strlen(names[i].name);
-            if (k == n - 2 && !memcmp(s + 1, names[i].name, k))
-                return hm_buf_add_cp(b, names[i].cp);
+        const char *name = s + 1;
+        size_t len = n - 2;
+        size_t lo = 0, hi = sizeof hm_entities / sizeof hm_entities[0];
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strncmp(hm_entities[mid].name, name, len);
+            if (c == 0 && hm_entities[mid].name[len] != '\0')
+                c = 1;
+            if (c == 0)
+                return hm_buf_adds(b, hm_entities[mid].utf8);
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
     }
     return hm_buf_add(b, s, n);

@@ -351,6 +351,7 @@ static void json_end(formatter *f, const summary *s)
     json_object_set_new(sum, "suggestion", json_integer((json_int_t)s->by_level[0]));
     json_object_set_new(sum, "warning", json_integer((json_int_t)s->by_level[1]));
     json_object_set_new(sum, "error", json_integer((json_int_t)s->by_level[2]));
+    json_object_set_new(sum, "words", json_integer((json_int_t)s->words));
     fputs(f->files ? "\n ],\n \"summary\": " : "],\n \"summary\": ", f->out);
     json_dumpf(sum, f->out, 0);
     fputs("}\n", f->out);

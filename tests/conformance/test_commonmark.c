@@ -60,8 +60,6 @@ static const listed allowed[] = {
 /* Faults of hmmm's Markdown stage (src/markup.c and the md4c it uses), to
  * be fixed there. */
 static const listed known_bugs[] = {
-    {25, "named entities other than the ~20 in add_entity() (&AElig; &Dcaron; &frac34; "
-         "&HilbertSpace; ...) are kept as written, so 'AElig' is checked instead of 'Æ'"},
     {173, "md4c 0.4.8 predates spec 0.30: <textarea> does not start a type-1 HTML block, so "
           "the block ends at the first blank line and '*foo*' and '_bar_' inside it are checked"},
     {356,

@@ -33,6 +33,22 @@ static void prose_is_kept(void **state)
     assert_true(prose_has("a ![alt words](img.png) b\n", "alt words"));
 }
 
+static void link_text_that_ends_its_destination_is_kept(void **state)
+{
+    (void)state;
+    assert_true(prose_has("see [guidance](/docs/guidance) now\n", "see guidance now"));
+    assert_true(prose_has("ask [bob](mailto:bob.smith) now\n", "ask bob now"));
+    assert_false(prose_has("write to <bob@example.org> now\n", "bob"));
+    assert_false(prose_has("see [https://x.example](https://x.example) now\n", "example"));
+}
+
+static void every_named_entity_is_decoded(void **state)
+{
+    (void)state;
+    assert_true(prose_has("&HilbertSpace; &frac34; &AElig;\n", "\xE2\x84\x8B \xC2\xBE \xC3\x86"));
+    assert_true(prose_has("&nosuchentity; stays\n", "&nosuchentity; stays"));
+}
+
 static void code_html_and_destinations_are_not(void **state)
 {
     (void)state;
@@ -115,6 +131,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(prose_is_kept),
         cmocka_unit_test(code_html_and_destinations_are_not),
+        cmocka_unit_test(link_text_that_ends_its_destination_is_kept),
+        cmocka_unit_test(every_named_entity_is_decoded),
         cmocka_unit_test(blocks_and_code_break_phrases),
         cmocka_unit_test(offsets_map_back),
         cmocka_unit_test(entities_are_decoded_and_mapped),
