@@ -253,6 +253,11 @@ const char *const hm_ctx_names[HM_N_CTX] = {
     "followed-by", "not-followed-by", "preceded-by", "not-preceded-by", "near", "not-near",
 };
 
+const char *hmmm_context_name(int kind)
+{
+    return kind >= 0 && kind < HM_N_CTX ? hm_ctx_names[kind] : NULL;
+}
+
 static unsigned get_count(loader *l, const hm_node *v, const char *what, unsigned max)
 {
     char *end;
@@ -287,6 +292,10 @@ static void load_context(loader *l, hm_rule *r, const hm_node *n)
         r->gap = get_count(l, v, "gap", 10);
     if ((v = hm_yaml_get(n, "window")))
         r->window = get_count(l, v, "window", 50);
+    for (int k = 0; k < HM_N_CTX; k++) {
+        r->pub.context[k] = (const char *const *)r->ctx[k];
+        r->pub.n_context[k] = r->n_ctx[k];
+    }
     if (!any)
         err(l, n, "context has no conditions (%s)",
             "followed-by, not-followed-by, preceded-by, not-preceded-by, near or not-near");
@@ -388,6 +397,10 @@ static void load_rule(loader *l, const char *pack, const hm_node *n)
     if ((v = hm_yaml_get(n, "context")))
         load_context(l, r, v);
 
+    r->pub.exceptions = (const char *const *)r->exceptions;
+    r->pub.n_exceptions = r->n_exceptions;
+    r->pub.gap = r->gap;
+    r->pub.window = r->window;
     if (l->errors == before && !l->nomem) {
         r->index = l->rs->rules.n;
         if (hm_vec_push(&l->rs->rules, r) < 0)

@@ -114,10 +114,19 @@ typedef struct hmmm_rule {
     size_t n_flag;
     const char *const *pass;
     size_t n_pass;
-    int has_context;  /* the rule has word-sense conditions */
+    const char *const *exceptions; /* phrases inside which a match is dropped */
+    size_t n_exceptions;
+    int has_context;               /* the rule has word-sense conditions: */
+    const char *const *context[6]; /* phrases, by hmmm_context_name(kind) */
+    size_t n_context[6];
+    unsigned gap, window;
     const char *file; /* where the rule is defined */
     unsigned line, column;
 } hmmm_rule;
+
+/* The name of a word-sense condition, kind 0 to 5: "followed-by",
+ * "not-followed-by", "preceded-by", "not-preceded-by", "near", "not-near". */
+HMMM_EXPORT const char *hmmm_context_name(int kind);
 
 typedef struct hmmm_pack {
     const char *name;

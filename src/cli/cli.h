@@ -17,7 +17,7 @@
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
 typedef enum command { CMD_CHECK, CMD_RULES, CMD_EXPLAIN, CMD_TEST } command;
-typedef enum out_format { FMT_PRETTY, FMT_LINE, FMT_JSON } out_format;
+typedef enum out_format { FMT_PRETTY, FMT_LINE, FMT_JSON, FMT_MARKDOWN } out_format;
 typedef enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 
 #define FAIL_NEVER 3
@@ -81,7 +81,12 @@ void formatter_free(formatter *f);
 int run_selftest(const options *o, const hmmm_ruleset *rs, const char *const *only_files,
                  size_t n_only, int color);
 
-/* main.c helpers shared with selftest and explain. */
+/* describe.c: hmmm rules (a table, or --format markdown: the reference) and
+ * hmmm explain. */
+int list_rules(const options *o, const hmmm_ruleset *rs);
+int explain(const options *o, const hmmm_ruleset *rs);
+
+/* term.c: text wrapped to WIDTH columns after INDENT. */
 void print_wrapped(FILE *out, const char *indent, const char *text, int width);
 
 #endif /* HMMM_CLI_H */

@@ -428,117 +428,16 @@ static int cmd_check(const options *o)
     return out.failed && fail_on != FAIL_NEVER ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
-/* ---- rules and explain ------------------------------------------------- */
+/* ---- rules, explain and test ----------------------------------------- */
 
 static int cmd_rules(const options *o)
 {
     hmmm_ruleset *rs = config_and_rules(o, NULL, 0, 1);
     if (!rs)
         return EXIT_TROUBLE;
-    size_t n = hmmm_ruleset_rule_count(rs), width = 4, shown = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t w = strlen(hmmm_ruleset_rule(rs, i)->id);
-        width = w > width ? w : width;
-    }
-    int found_pack = !o->pack;
-    for (size_t i = 0; i < hmmm_ruleset_pack_count(rs); i++)
-        if (o->pack && !strcmp(hmmm_ruleset_pack(rs, i)->name, o->pack))
-            found_pack = 1;
-    if (!found_pack) {
-        errorf("no pack named '%s' is loaded", o->pack);
-        hmmm_ruleset_free(rs);
-        return EXIT_TROUBLE;
-    }
-    printf("%-*s  %-10s  %-14s  %s\n", (int)width, "RULE", "LEVEL", "PACK", "FIRST SUGGESTION");
-    for (size_t i = 0; i < n; i++) {
-        const hmmm_rule *r = hmmm_ruleset_rule(rs, i);
-        if (o->pack && strcmp(r->pack, o->pack) != 0)
-            continue;
-        printf("%-*s  %-10s  %-14s  %s\n", (int)width, r->id, hmmm_level_name(r->level), r->pack,
-               r->n_suggest ? r->suggest[0] : "-");
-        shown++;
-    }
+    int rc = list_rules(o, rs);
     hmmm_ruleset_free(rs);
-    return EXIT_CLEAN;
-}
-
-static void explain_gloss(const hmmm_ruleset *rs, const hmmm_gloss *g)
-{
-    printf("%s (glossary: %s)\n\n", g->term, g->key);
-    print_wrapped(stdout, "  ", g->definition, 78);
-    putchar('\n');
-    if (g->n_aliases) {
-        printf("Also written: ");
-        for (size_t i = 0; i < g->n_aliases; i++)
-            printf("%s%s", i ? ", " : "", g->aliases[i]);
-        putchar('\n');
-    }
-    if (g->n_see_also) {
-        printf("See also:     ");
-        for (size_t i = 0; i < g->n_see_also; i++) {
-            const hmmm_gloss *o = hmmm_ruleset_find_gloss(rs, g->see_also[i]);
-            printf("%s%s", i ? ", " : "", o ? o->term : g->see_also[i]);
-        }
-        putchar('\n');
-    }
-    if (g->source)
-        printf("Source:       %s\n", g->source);
-    size_t used = 0;
-    for (size_t i = 0; i < hmmm_ruleset_rule_count(rs); i++) {
-        const hmmm_rule *r = hmmm_ruleset_rule(rs, i);
-        for (size_t k = 0; k < r->n_glossary; k++)
-            if (r->glossary[k] == g) {
-                printf("%s%s", used++ ? ", " : "Rules:        ", r->id);
-                break;
-            }
-    }
-    if (used)
-        putchar('\n');
-}
-
-static void explain_rule(const hmmm_rule *r)
-{
-    printf("%s (%s)\n\n", r->id, hmmm_level_name(r->level));
-    print_wrapped(stdout, "  ", r->message, 78);
-    putchar('\n');
-    if (r->n_words) {
-        printf("Flags:        ");
-        for (size_t i = 0; i < r->n_words; i++)
-            printf("%s\"%s\"", i ? ", " : "", r->words[i]);
-        putchar('\n');
-    }
-    if (r->pattern)
-        printf("Pattern:      %s\n", r->pattern);
-    if (r->n_suggest) {
-        printf("Try:          ");
-        for (size_t i = 0; i < r->n_suggest; i++)
-            printf("%s\"%s\"", i ? ", " : "", r->suggest[i]);
-        putchar('\n');
-    }
-    if (r->why) {
-        printf("Why:\n");
-        print_wrapped(stdout, "  ", r->why, 78);
-    }
-    for (size_t i = 0; i < r->n_glossary; i++) {
-        const hmmm_gloss *g = r->glossary[i];
-        if (!g)
-            continue;
-        printf("Glossary:     %s\n", g->term);
-        print_wrapped(stdout, "  ", g->definition, 78);
-        if (g->source)
-            printf("  (%s)\n", g->source);
-    }
-    if (r->source)
-        printf("Source:       %s\n", r->source);
-    if (r->link)
-        printf("Link:         %s\n", r->link);
-    if (r->n_flag || r->n_pass)
-        printf("Examples:\n");
-    for (size_t i = 0; i < r->n_flag; i++)
-        printf("  flagged:     %s\n", r->flag[i]);
-    for (size_t i = 0; i < r->n_pass; i++)
-        printf("  not flagged: %s\n", r->pass[i]);
-    printf("Defined at:   %s:%u:%u\n", r->file, r->line, r->column);
+    return rc;
 }
 
 static int cmd_explain(const options *o)
@@ -546,52 +445,7 @@ static int cmd_explain(const options *o)
     hmmm_ruleset *rs = config_and_rules(o, NULL, 0, 1);
     if (!rs)
         return EXIT_TROUBLE;
-    /* The arguments form one term: "hmmm explain service users" works. */
-    size_t len = 0;
-    for (size_t i = 0; i < o->n_args; i++)
-        len += strlen(o->args[i]) + 1;
-    char *term = malloc(len + 1);
-    if (!term) {
-        hmmm_ruleset_free(rs);
-        return EXIT_TROUBLE;
-    }
-    term[0] = '\0';
-    for (size_t i = 0; i < o->n_args; i++) {
-        if (i)
-            strcat(term, " ");
-        strcat(term, o->args[i]);
-    }
-    int rc = EXIT_CLEAN;
-    const hmmm_rule *r = hmmm_ruleset_find_rule(rs, term);
-    const hmmm_gloss *g = hmmm_ruleset_find_gloss(rs, term);
-    if (r) {
-        explain_rule(r);
-    } else if (g) {
-        explain_gloss(rs, g);
-    } else {
-        /* Not a name: explain whichever rules the words set off. */
-        hmmm_result *res = NULL;
-        size_t shown = 0;
-        if (hmmm_check(rs, term, strlen(term), HMMM_TEXT, &res) != HMMM_ENOMEM && res) {
-            const hmmm_rule *last = NULL;
-            for (size_t i = 0; i < hmmm_result_count(res); i++) {
-                const hmmm_rule *hit = hmmm_result_get(res, i)->rule;
-                if (hit == last)
-                    continue;
-                if (shown++)
-                    putchar('\n');
-                explain_rule(hit);
-                last = hit;
-            }
-        }
-        hmmm_result_free(res);
-        if (!shown) {
-            errorf("no rule, glossary entry or flagged phrase matches '%s'", term);
-            fputs("Try 'hmmm rules' for the list of rules.\n", stderr);
-            rc = EXIT_TROUBLE;
-        }
-    }
-    free(term);
+    int rc = explain(o, rs);
     hmmm_ruleset_free(rs);
     return rc;
 }

@@ -18,7 +18,8 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -f, --format FORMAT     pretty, line or json (default: pretty on a terminal,\n"
-    "                          line otherwise)\n"
+    "                          line otherwise); with 'rules', markdown prints the\n"
+    "                          whole rule reference\n"
     "      --rules PATH        also load a rule file or a folder of them (repeatable)\n"
     "      --no-builtin        do not load the built-in packs\n"
     "      --config FILE       use this config file\n"
@@ -139,6 +140,8 @@ int parse_options(int argc, char **argv, options *o)
                 o->format = FMT_LINE;
             else if (!strcmp(optarg, "json"))
                 o->format = FMT_JSON;
+            else if (!strcmp(optarg, "markdown"))
+                o->format = FMT_MARKDOWN;
             else
                 return bad("unknown format '%s' (use pretty, line or json)", optarg);
             break;
@@ -228,6 +231,8 @@ int parse_options(int argc, char **argv, options *o)
         o->n_args--;
         memmove(o->args, o->args + 1, o->n_args * sizeof *o->args);
     }
+    if (o->format == FMT_MARKDOWN && o->cmd != CMD_RULES)
+        return bad("%s", "--format markdown goes with 'hmmm rules'");
     if (o->pack && o->cmd != CMD_RULES)
         return bad("%s", "--pack goes with 'hmmm rules'");
     if (o->cmd == CMD_EXPLAIN && o->n_args == 0)
