@@ -201,30 +201,6 @@ static int suppressed(const directives *ds, const hmmm_rule *rule, size_t at, un
 
 /* ---- matching ---------------------------------------------------------- */
 
-typedef struct span {
-    size_t start, end;
-} span;
-
-typedef struct spans {
-    span *s;
-    size_t n, cap;
-    int done;
-} spans;
-
-static int spans_push(spans *v, size_t start, size_t end)
-{
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 16;
-        span *s = hm_realloc(v->s, cap * sizeof *s);
-        if (!s)
-            return -1;
-        v->s = s;
-        v->cap = cap;
-    }
-    v->s[v->n++] = (span){start, end};
-    return 0;
-}
-
 typedef struct matcher {
     const hm_plain *plain;
     pcre2_match_data *md;
@@ -458,29 +434,6 @@ static int each_match(matcher *m, const pcre2_code *re, int (*fn)(void *, size_t
     return 0;
 }
 
-static int collect(void *arg, size_t s, size_t e)
-{
-    return spans_push(arg, s, e);
-}
-
-/* Lazily finds all matches of RE (exceptions or accepted phrases). */
-static int ensure_spans(matcher *m, const pcre2_code *re, spans *v)
-{
-    if (v->done || !re)
-        return 0;
-    v->done = 1;
-    int r = each_match(m, re, collect, v);
-    return r < 0 ? -1 : 0;
-}
-
-static int inside(const spans *v, size_t s, size_t e)
-{
-    for (size_t i = 0; i < v->n; i++)
-        if (v->s[i].start <= s && e <= v->s[i].end)
-            return 1;
-    return 0;
-}
-
 typedef struct cand {
     const hm_rule *rule;
     size_t start, end; /* in the prose */
@@ -491,28 +444,58 @@ typedef struct run {
     matcher *m;
     const hmmm_ruleset *rs;
     const hm_rule *rule;
-    spans exc;
-    spans *accept;
     unsigned flags;
     cand *c;
     size_t n, cap;
+    /* For the prefilter's places, per rule in use: */
+    size_t *next;        /* where the rule's last match ended */
+    size_t *tried;       /* 1 + the last place tried */
+    unsigned char *dead; /* ran over its budget on this document */
+    hmmm_result *res;
+    int limits;
 } run;
+
+/* Bytes either side of a match searched for an exception or an accepted
+ * phrase around it. */
+#define AROUND 512
+
+/* Whether a match of RE (an exception, an accepted phrase) holds the match
+ * at [S, E): searched for near it only, so the cost of a check does not grow
+ * with the document. 1 yes, 0 no, -1 out of memory. */
+static int held_by(matcher *m, const pcre2_code *re, size_t s, size_t e)
+{
+    const char *text = m->plain->text;
+    size_t len = m->plain->len;
+    size_t from = s > AROUND ? s - AROUND : 0;
+    while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+        from--;
+    size_t to = len - e > AROUND ? e + AROUND : len;
+    while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
+        to++;
+    while (from <= s) {
+        int rc = pcre2_match(re, (PCRE2_SPTR)text, to, from, 0, m->md, m->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            return 0;
+        if (rc < 0)
+            return rc == PCRE2_ERROR_NOMEMORY ? -1 : 0;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+        if (ov[0] > s)
+            return 0;
+        if (ov[1] >= e)
+            return 1;
+        from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+    return 0;
+}
 
 static int add_candidate(void *arg, size_t s, size_t e)
 {
     run *r = arg;
-    if (r->rule->exc_re) {
-        if (ensure_spans(r->m, r->rule->exc_re, &r->exc) < 0)
-            return -1;
-        if (inside(&r->exc, s, e))
-            return 0;
-    }
-    if (r->rs->accept_re) {
-        if (ensure_spans(r->m, r->rs->accept_re, r->accept) < 0)
-            return -1;
-        if (inside(r->accept, s, e))
-            return 0;
-    }
+    int held;
+    if (r->rule->exc_re && (held = held_by(r->m, r->rule->exc_re, s, e)) != 0)
+        return held < 0 ? -1 : 0;
+    if (r->rs->accept_re && (held = held_by(r->m, r->rs->accept_re, s, e)) != 0)
+        return held < 0 ? -1 : 0;
     if (r->rule->pub.has_context && !context_allows(r->m, r->rule, s, e))
         return 0;
     int mention = is_mention(r->m->plain, s, e);
@@ -528,6 +511,38 @@ static int add_candidate(void *arg, size_t s, size_t e)
     }
     r->c[r->n++] = (cand){r->rule, s, e, mention};
     return 0;
+}
+
+static hmmm_status add_limit_error(hmmm_result *res, const char *id);
+
+/* One place the prefilter found for rule number I: the rule's anchored
+ * pattern decides whether a match starts there. */
+static int on_place(void *arg, size_t i, size_t pos)
+{
+    run *r = arg;
+    if (r->dead[i] || pos < r->next[i] || r->tried[i] == pos + 1)
+        return 0;
+    r->tried[i] = pos + 1;
+    const hm_rule *rule = r->rs->active.items[i];
+    matcher *m = r->m;
+    int rc =
+        pcre2_match(rule->re, (PCRE2_SPTR)m->plain->text, m->plain->len, pos, 0, m->md, m->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (rc < 0) {
+        if (rc == PCRE2_ERROR_NOMEMORY)
+            return -1;
+        r->dead[i] = 1;
+        r->limits++;
+        return add_limit_error(r->res, rule->pub.id) == HMMM_OK ? 0 : -1;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    size_t s = ov[0], e = ov[1];
+    if (e <= s)
+        return 0;
+    r->next[i] = e;
+    r->rule = rule;
+    return add_candidate(r, s, e);
 }
 
 static int cmp_finding(const void *a, const void *b)
@@ -588,16 +603,27 @@ static char *fill_message(hm_arena *a, const char *msg, const char *match)
     return out;
 }
 
+/* ASCII bytes that belong to a word, for counting words (and every byte of
+ * a non-ASCII character does). */
+static const unsigned char wordy[128] = {
+    ['\''] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+    ['7'] = 1,  ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
+    ['F'] = 1,  ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1,
+    ['N'] = 1,  ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1,  ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
+    ['d'] = 1,  ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1,
+    ['l'] = 1,  ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1,
+    ['t'] = 1,  ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 static size_t count_words(const char *s, size_t n)
 {
+    const unsigned char *p = (const unsigned char *)s;
     size_t words = 0;
-    int in = 0;
+    unsigned in = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        int w = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c >= 0x80 || c == '\'';
-        if (w && !in)
-            words++;
+        unsigned w = wordy[p[i] & 0x7F] | (p[i] >> 7);
+        words += w & ~in;
         in = w;
     }
     return words;
@@ -648,7 +674,6 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     hm_plain plain;
     hm_lines lines = {0};
     directives ds = {0};
-    spans accept = {0};
     run r = {0};
     pcre2_match_context *mctx = NULL;
     pcre2_match_data *md = NULL;
@@ -679,12 +704,14 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
 
     r.m = &m;
     r.rs = rs;
-    r.accept = &accept;
     r.flags = flags;
-    for (size_t i = 0; i < rs->active.n; i++) {
+    size_t n_rules = rs->active.n;
+    r.res = res;
+    /* The rules the prefilter cannot place scan the whole text. */
+    for (size_t i = 0; i < n_rules; i++) {
+        if (hm_prefilter_covers(rs->pf, i))
+            continue;
         r.rule = rs->active.items[i];
-        r.exc.n = 0;
-        r.exc.done = 0;
         int e = each_match(&m, r.rule->re, add_candidate, &r);
         if (e < 0)
             goto done;
@@ -693,6 +720,17 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
             if (add_limit_error(res, r.rule->pub.id) != HMMM_OK)
                 goto done;
         }
+    }
+    /* The others are tried only where the prefilter says they could match. */
+    if (rs->pf) {
+        r.next = hm_calloc(n_rules ? n_rules : 1, sizeof *r.next);
+        r.tried = hm_calloc(n_rules ? n_rules : 1, sizeof *r.tried);
+        r.dead = hm_calloc(n_rules ? n_rules : 1, 1);
+        if (!r.next || !r.tried || !r.dead)
+            goto done;
+        if (hm_prefilter_scan(rs->pf, plain.text, plain.len, on_place, &r) < 0)
+            goto done;
+        limits += r.limits;
     }
 
     res->items = hm_malloc((r.n ? r.n : 1) * sizeof *res->items);
@@ -732,8 +770,9 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     st = limits ? HMMM_ELIMIT : HMMM_OK;
 done:
     hm_free(r.c);
-    hm_free(r.exc.s);
-    hm_free(accept.s);
+    hm_free(r.next);
+    hm_free(r.tried);
+    hm_free(r.dead);
     hm_free(ds.d);
     hm_lines_free(&lines);
     if (have_plain)

@@ -197,7 +197,8 @@ typedef struct hm_rule {
     unsigned *gloss_line, *gloss_col;
     unsigned pattern_line, pattern_col;
     int pattern_quoted;
-    pcre2_code *re;
+    pcre2_code *re; /* compiled anchored when the prefilter finds its places */
+    int anchored;
     pcre2_code *exc_re;
     size_t index; /* position in the ruleset */
 } hm_rule;
@@ -207,6 +208,23 @@ typedef struct hm_gloss {
     unsigned *see_line, *see_col;
 } hm_gloss;
 
+/* ---- prefilter.c: where rules could match, in one pass ------------------ */
+
+typedef struct hm_prefilter hm_prefilter;
+
+/* Whether every match of RULE starts a word with a known prefix: 1 yes, 0 no
+ * (it must be scanned in full), -1 out of memory. */
+int hm_prefilter_indexable(const hm_rule *rule);
+hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n);
+void hm_prefilter_free(hm_prefilter *pf);
+/* Whether rule number RULE (of those built from) is found by the scan. */
+int hm_prefilter_covers(const hm_prefilter *pf, size_t rule);
+/* Calls FN for each (rule, position) where a covered rule could match, in
+ * order of position. A non-zero return from FN stops the scan and is
+ * returned. */
+int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
+                      int (*fn)(void *, size_t rule, size_t pos), void *arg);
+
 struct hmmm_ruleset {
     hm_arena arena;
     hm_vec rules;  /* hm_rule *, every rule loaded */
@@ -215,11 +233,13 @@ struct hmmm_ruleset {
     hm_vec packs;  /* hmmm_pack * */
     hm_vec accept; /* char *, phrases never flagged */
     pcre2_code *accept_re;
+    hm_prefilter *pf; /* NULL when every rule is scanned in full */
+    int no_prefilter;
     int compiled;
 };
 
 /* Compiles PATTERN with the library's flags; on error adds a diagnostic. */
-pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, int *errcode,
-                       size_t *erroffset);
+pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra,
+                       int *errcode, size_t *erroffset);
 
 #endif /* HMMM_INTERNAL_H */

@@ -578,10 +578,10 @@ hmmm_status hmmm_ruleset_load_path(hmmm_ruleset *rs, const char *path, hmmm_diag
 
 /* ---- compiling --------------------------------------------------------- */
 
-pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, int *errcode,
-                       size_t *erroffset)
+pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra,
+                       int *errcode, size_t *erroffset)
 {
-    uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+    uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | extra;
     if (!case_sensitive)
         opts |= PCRE2_CASELESS;
     PCRE2_SIZE off = 0;
@@ -641,7 +641,7 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
     /* A user pattern first on its own, so that an error points into it. */
     if (r->pub.pattern) {
         pcre2_code *re =
-            hm_compile(r->pub.pattern, strlen(r->pub.pattern), r->case_sensitive, &ec, &eo);
+            hm_compile(r->pub.pattern, strlen(r->pub.pattern), r->case_sensitive, 0, &ec, &eo);
         if (!re) {
             pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
             unsigned col = r->pattern_col + (unsigned)r->pattern_quoted +
@@ -656,7 +656,17 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
         hm_buf_free(&pat);
         return HMMM_ENOMEM;
     }
-    r->re = hm_compile(pat.data, pat.len, r->case_sensitive, &ec, &eo);
+    /* A rule the prefilter finds is only ever tried where a match may start. */
+    if (!rs->no_prefilter) {
+        int ix = hm_prefilter_indexable(r);
+        if (ix < 0) {
+            hm_buf_free(&pat);
+            return HMMM_ENOMEM;
+        }
+        r->anchored = ix;
+    }
+    r->re = hm_compile(pat.data, pat.len, r->case_sensitive, r->anchored ? PCRE2_ANCHORED : 0, &ec,
+                       &eo);
     if (!r->re) {
         pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
         st = hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
@@ -672,7 +682,7 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
             hm_buf_free(&pat);
             return HMMM_ENOMEM;
         }
-        r->ctx_re[k] = hm_compile(pat.data, pat.len, r->case_sensitive, &ec, &eo);
+        r->ctx_re[k] = hm_compile(pat.data, pat.len, r->case_sensitive, 0, &ec, &eo);
         hm_buf_free(&pat);
         if (!r->ctx_re[k]) {
             pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
@@ -687,14 +697,13 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
         hm_buf_free(&pat);
         return HMMM_ENOMEM;
     }
-    r->exc_re = hm_compile(pat.data, pat.len, r->case_sensitive, &ec, &eo);
+    r->exc_re = hm_compile(pat.data, pat.len, r->case_sensitive, 0, &ec, &eo);
     if (!r->exc_re) {
         pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
         st = hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
                      "the exceptions of rule %s do not make a valid pattern: %s", r->pub.id, msg);
     }
     hm_buf_free(&pat);
-    (void)rs;
     return st;
 }
 
@@ -752,14 +761,25 @@ hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags)
             hm_buf_free(&pat);
             return HMMM_ENOMEM;
         }
-        rs->accept_re = hm_compile(pat.data, pat.len, 0, &ec, &eo);
+        rs->accept_re = hm_compile(pat.data, pat.len, 0, 0, &ec, &eo);
         hm_buf_free(&pat);
         if (!rs->accept_re)
             st = hm_diag(diags, "", 0, 0, "the accepted phrases do not make a valid pattern");
     }
+    if (st == HMMM_OK && !rs->no_prefilter) {
+        rs->pf = hm_prefilter_build((hm_rule *const *)rs->active.items, rs->active.n);
+        if (!rs->pf)
+            return HMMM_ENOMEM;
+    }
     if (st == HMMM_OK)
         rs->compiled = 1;
     return st;
+}
+
+void hmmm_ruleset_set_prefilter(hmmm_ruleset *rs, int on)
+{
+    if (!rs->compiled)
+        rs->no_prefilter = !on;
 }
 
 /* ---- the ruleset object ------------------------------------------------ */
@@ -781,6 +801,7 @@ void hmmm_ruleset_free(hmmm_ruleset *rs)
             pcre2_code_free(r->ctx_re[k]);
     }
     pcre2_code_free(rs->accept_re);
+    hm_prefilter_free(rs->pf);
     hm_vec_free(&rs->rules);
     hm_vec_free(&rs->active);
     hm_vec_free(&rs->gloss);

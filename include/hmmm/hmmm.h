@@ -170,6 +170,12 @@ HMMM_EXPORT hmmm_status hmmm_ruleset_load_buffer(hmmm_ruleset *rs, const char *n
  * checking. */
 HMMM_EXPORT hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags);
 
+/* Whether to use the prefilter, which finds in one pass the places where any
+ * rule could match and runs each rule's pattern only there (on by default).
+ * The findings are the same either way; off, every rule scans the whole
+ * text. Call before hmmm_ruleset_compile. */
+HMMM_EXPORT void hmmm_ruleset_set_prefilter(hmmm_ruleset *rs, int on);
+
 /* The rules in use (loaded and not disabled), in load order. */
 HMMM_EXPORT size_t hmmm_ruleset_rule_count(const hmmm_ruleset *rs);
 HMMM_EXPORT const hmmm_rule *hmmm_ruleset_rule(const hmmm_ruleset *rs, size_t i);

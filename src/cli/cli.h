@@ -38,6 +38,7 @@ typedef struct options {
     int jobs; /* 0: one per processor */
     int quiet;
     int mentions;     /* report terms quoted on their own too */
+    int no_prefilter; /* every rule scans the whole text */
     const char *pack; /* hmmm rules --pack */
     const char **args;
     size_t n_args;

@@ -64,6 +64,7 @@ static hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const 
         return NULL;
     }
     hmmm_status st = HMMM_OK, s;
+    hmmm_ruleset_set_prefilter(rs, !o->no_prefilter);
     if (!o->no_builtin) {
         size_t n_packs;
         const char *const *packs = hmmm_config_packs(cfg, &n_packs);

@@ -33,6 +33,8 @@ static const char usage_text[] =
     "  -j, --jobs N            files checked in parallel (default: one per processor)\n"
     "      --mentions          also report terms quoted on their own ('the word\n"
     "                          \"empower\"'), which are otherwise taken as talked about\n"
+    "      --no-prefilter      run every rule over the whole text (slower; the same\n"
+    "                          findings, for checking the fast path)\n"
     "      --pack NAME         with 'rules': only this pack\n"
     "  -q, --quiet             print nothing; the exit status tells\n"
     "      --version           print the version\n"
@@ -53,6 +55,7 @@ enum {
     OPT_COLOR,
     OPT_PACK,
     OPT_MENTIONS,
+    OPT_NO_PREFILTER,
     OPT_VERSION,
 };
 
@@ -71,6 +74,7 @@ static const struct option long_options[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"pack", required_argument, NULL, OPT_PACK},
     {"mentions", no_argument, NULL, OPT_MENTIONS},
+    {"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
@@ -205,6 +209,9 @@ int parse_options(int argc, char **argv, options *o)
             break;
         case OPT_MENTIONS:
             o->mentions = 1;
+            break;
+        case OPT_NO_PREFILTER:
+            o->no_prefilter = 1;
             break;
         case 'q':
             o->quiet = 1;

@@ -1,0 +1,687 @@
+/* prefilter.c - finds, in one pass over the prose, the few places where a
+ * rule could match, so that each rule's pattern runs only there.
+ *
+ * Every phrase of a "words" rule starts a whole word, and so does a pattern
+ * that begins with \b (or (?<!\w)) and a literal or an alternation of
+ * literals. Each such rule is indexed by the lower-case ASCII prefixes its
+ * matches must start with ("service", "engag", "co"), kept in a trie. The scan
+ * walks the trie at every word start and reports (rule, position) pairs;
+ * the rule's own pattern, compiled anchored, is the judge at each. A rule
+ * whose start cannot be told this way is scanned in full, as before. The
+ * prefilter may only skip text where a rule cannot match: it reports a
+ * superset of the places, never fewer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The characters a prefix is made of: a-z, 0-9, and SEP, which stands for
+ * the white space (or hyphen) between two words of a phrase. */
+#define ALPHABET 37
+#define SEP 36
+#define NO_NODE UINT32_MAX
+/* The longest prefix kept: a shorter one is still a valid prefix. */
+#define LIT_MAX 48
+
+typedef struct node {
+    uint32_t child[ALPHABET]; /* 0: none (the root is never a child) */
+    uint32_t first_rule;      /* index into rule_ids of the rules ending here */
+    uint32_t n_rules;
+} node;
+
+struct hm_prefilter {
+    node *nodes;
+    size_t n_nodes, cap_nodes;
+    uint32_t *rule_ids; /* grouped by node after finishing */
+    size_t n_ids;
+    /* While building: (node, rule) pairs, grouped when finished. */
+    uint32_t *pair_node, *pair_rule;
+    size_t n_pairs, cap_pairs;
+    unsigned char *indexed; /* per rule: 1 when the trie covers it */
+    size_t n_rules;
+};
+
+/* A byte's place in the alphabet, or -1. Upper case folds to lower case;
+ * a space in a prefix stands for SEP. */
+static int key_slot(unsigned char c)
+{
+    return c == ' ' ? SEP : -1;
+}
+
+static int slot(unsigned char c)
+{
+    if (c >= 'a' && c <= 'z')
+        return c - 'a';
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= '0' && c <= '9')
+        return 26 + c - '0';
+    return -1;
+}
+
+/* The slot of the character at S (at most N bytes), with the length of the
+ * character in *LEN: an ASCII letter or digit, or one of the two non-ASCII
+ * letters that match an ASCII one without regard to case: the Kelvin sign
+ * (k) and the long s (s). -1 for anything else. */
+static int text_slot(const unsigned char *s, size_t n, size_t *len)
+{
+    *len = 1;
+    int k = slot(s[0]);
+    if (k >= 0 || s[0] < 0x80)
+        return k;
+    if (n >= 3 && s[0] == 0xE2 && s[1] == 0x84 && s[2] == 0xAA) {
+        *len = 3;
+        return 'k' - 'a';
+    }
+    if (n >= 2 && s[0] == 0xC5 && s[1] == 0xBF) {
+        *len = 2;
+        return 's' - 'a';
+    }
+    return -1;
+}
+
+static int is_word_byte(unsigned char c)
+{
+    return slot(c) >= 0 || c == '_';
+}
+
+static uint32_t new_node(hm_prefilter *pf)
+{
+    if (pf->n_nodes == pf->cap_nodes) {
+        size_t cap = pf->cap_nodes ? pf->cap_nodes * 2 : 256;
+        node *n = hm_realloc(pf->nodes, cap * sizeof *n);
+        if (!n)
+            return NO_NODE;
+        pf->nodes = n;
+        pf->cap_nodes = cap;
+    }
+    memset(&pf->nodes[pf->n_nodes], 0, sizeof(node));
+    return (uint32_t)pf->n_nodes++;
+}
+
+/* Adds PREFIX (lower-case letters and digits) for RULE. */
+static int add_prefix(hm_prefilter *pf, const char *prefix, size_t len, uint32_t rule)
+{
+    uint32_t at = 0;
+    for (size_t i = 0; i < len; i++) {
+        int k = slot((unsigned char)prefix[i]);
+        if (k < 0)
+            k = key_slot((unsigned char)prefix[i]);
+        if (k < 0)
+            return -1;
+        if (!pf->nodes[at].child[k]) {
+            uint32_t n = new_node(pf);
+            if (n == NO_NODE)
+                return -1;
+            pf->nodes[at].child[k] = n;
+        }
+        at = pf->nodes[at].child[k];
+    }
+    if (pf->n_pairs == pf->cap_pairs) {
+        size_t cap = pf->cap_pairs ? pf->cap_pairs * 2 : 256;
+        uint32_t *a = hm_realloc(pf->pair_node, cap * sizeof *a);
+        if (!a)
+            return -1;
+        pf->pair_node = a;
+        uint32_t *b = hm_realloc(pf->pair_rule, cap * sizeof *b);
+        if (!b)
+            return -1;
+        pf->pair_rule = b;
+        pf->cap_pairs = cap;
+    }
+    pf->pair_node[pf->n_pairs] = at;
+    pf->pair_rule[pf->n_pairs] = rule;
+    pf->n_pairs++;
+    return 0;
+}
+
+/* ---- what a rule's matches start with ---------------------------------- */
+
+/* A set of prefixes being gathered for one rule. */
+typedef struct prefixes {
+    hm_buf all; /* NUL-separated */
+    size_t n;
+} prefixes;
+
+static int add(prefixes *ps, const char *s, size_t n)
+{
+    char lower[64];
+    if (n == 0)
+        return -1;
+    if (n > sizeof lower)
+        n = sizeof lower; /* a shorter prefix is still a valid one */
+    for (size_t i = 0; i < n; i++)
+        lower[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    if (hm_buf_add(&ps->all, lower, n) < 0 || hm_buf_addc(&ps->all, '\0') < 0)
+        return -2;
+    ps->n++;
+    return 0;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The prefixes of a words phrase from P on, after the KEY built so far: its
+ * letters and digits, and the words after them as long as each is whole
+ * (white space between words becomes SEP). A hyphen inside a word matches a
+ * hyphen, white space or nothing, so it forks the key into a SEP and a
+ * joined form (a few times at most). It stops at anything else: a '*', an
+ * apostrophe, other punctuation. */
+static int phrase_keys(prefixes *ps, char *key, size_t n, const char *p, int forks)
+{
+    while (n + 1 < LIT_MAX) {
+        if (slot((unsigned char)*p) >= 0) {
+            key[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            p++;
+        } else if (is_space(*p) && n && key[n - 1] != ' ') {
+            const char *q = p;
+            while (is_space(*q))
+                q++;
+            if (slot((unsigned char)*q) < 0)
+                break;
+            key[n++] = ' ';
+            p = q;
+        } else if (*p == '-' && n && key[n - 1] != ' ' && slot((unsigned char)p[1]) >= 0 &&
+                   forks < 3) {
+            char copy[LIT_MAX];
+            memcpy(copy, key, n);
+            copy[n] = ' ';
+            int r = phrase_keys(ps, copy, n + 1, p + 1, forks + 1);
+            if (r < 0)
+                return r;
+            p++;
+            forks++;
+        } else {
+            break;
+        }
+    }
+    return add(ps, key, n);
+}
+
+static int phrase_prefix(prefixes *ps, const char *phrase)
+{
+    char key[LIT_MAX];
+    const char *p = phrase;
+    while (is_space(*p))
+        p++;
+    return phrase_keys(ps, key, 0, p, 0);
+}
+
+/* Skips a parenthesised group starting at P (at '('); returns the position
+ * after its ')', or NULL if it does not close. */
+static const char *skip_group(const char *p)
+{
+    int depth = 0, in_class = 0;
+    for (; *p; p++) {
+        if (*p == '\\') {
+            if (!*++p)
+                return NULL;
+            continue;
+        }
+        if (in_class) {
+            if (*p == ']')
+                in_class = 0;
+            continue;
+        }
+        if (*p == '[')
+            in_class = 1;
+        else if (*p == '(')
+            depth++;
+        else if (*p == ')' && --depth == 0)
+            return p + 1;
+    }
+    return NULL;
+}
+
+/* A set of literal strings a pattern's matches start with, built atom by
+ * atom. "open" is cleared once the strings cannot be extended further: what
+ * follows is not literal, so they are prefixes only. */
+#define SET_MAX 128
+
+typedef struct lit {
+    char s[LIT_MAX];
+    size_t n;
+} lit;
+
+typedef struct litset {
+    lit *v;
+    size_t n;
+    int open;
+} litset;
+
+static void set_free(litset *a)
+{
+    hm_free(a->v);
+    a->v = NULL;
+    a->n = 0;
+}
+
+/* A := A followed by each of B (a cross product); -1 if it grows too big. */
+static int set_concat(litset *a, const litset *b)
+{
+    size_t product = a->n * b->n;
+    if (product > SET_MAX)
+        return -1;
+    lit *v = hm_malloc((product ? product : 1) * sizeof *v);
+    if (!v)
+        return -2;
+    size_t k = 0;
+    for (size_t i = 0; i < a->n; i++)
+        for (size_t j = 0; j < b->n; j++) {
+            lit *o = &v[k++];
+            *o = a->v[i];
+            size_t room = LIT_MAX - o->n;
+            size_t take = b->v[j].n < room ? b->v[j].n : room;
+            memcpy(o->s + o->n, b->v[j].s, take);
+            o->n += take;
+        }
+    hm_free(a->v);
+    a->v = v;
+    a->n = k;
+    return 0;
+}
+
+/* A := A together with B. */
+static int set_union(litset *a, const litset *b)
+{
+    if (a->n + b->n > SET_MAX)
+        return -1;
+    lit *v = hm_realloc(a->v, (a->n + b->n ? a->n + b->n : 1) * sizeof *v);
+    if (!v)
+        return -2;
+    memcpy(v + a->n, b->v, b->n * sizeof *v);
+    a->v = v;
+    a->n += b->n;
+    return 0;
+}
+
+static int set_single(litset *a, const char *s, size_t n)
+{
+    a->v = hm_malloc(sizeof *a->v);
+    if (!a->v)
+        return -2;
+    a->n = 1;
+    a->v[0].n = n < LIT_MAX ? n : LIT_MAX;
+    memcpy(a->v[0].s, s, a->v[0].n);
+    a->open = 1;
+    return 0;
+}
+
+static int set_alternatives(litset *out, const char **pp);
+
+/* Extends SET with the atoms of a sequence at *PP, as far as they are
+ * literal. Leaves *PP at the '|' or ')' ending the sequence (or where it
+ * stopped being literal, with SET->open cleared). */
+static int set_sequence(litset *set, const char **pp)
+{
+    const char *p = *pp;
+    while (set->open && *p && *p != '|' && *p != ')') {
+        litset atom = {0};
+        int r = 0;
+        const char *next;
+        if (slot((unsigned char)*p) >= 0) {
+            char c = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            r = set_single(&atom, &c, 1);
+            next = p + 1;
+        } else if (p[0] == '\\' && (p[1] == 's' || p[1] == 'h') && p[2] == '+') {
+            r = set_single(&atom, " ", 1);
+            next = p + 3;
+            /* \s+ is one or more: a gap, then nothing more is literal only
+             * if a letter does not follow. */
+        } else if (p[0] == '(' && (p[1] != '?' || p[2] == ':')) {
+            const char *inner = p + (p[1] == '?' ? 3 : 1);
+            r = set_alternatives(&atom, &inner);
+            if (r == 0 && *inner != ')')
+                r = -1;
+            next = inner + 1;
+        } else {
+            set->open = 0; /* not literal: what we have are prefixes */
+            break;
+        }
+        if (r < 0) {
+            set_free(&atom);
+            if (r == -2)
+                return -2;
+            set->open = 0;
+            break;
+        }
+        if (*next == '?' || (next[0] == '{' && next[1] == '0' && next[2] == ',' && next[3] == '1' &&
+                             next[4] == '}')) {
+            /* Optional: with it or without it. */
+            litset with = {0};
+            with.v = hm_malloc((set->n ? set->n : 1) * sizeof *with.v);
+            if (!with.v) {
+                set_free(&atom);
+                return -2;
+            }
+            memcpy(with.v, set->v, set->n * sizeof *with.v);
+            with.n = set->n;
+            with.open = 1;
+            r = set_concat(&with, &atom);
+            if (r == 0)
+                r = set_union(set, &with);
+            set_free(&with);
+            int atom_open = atom.open;
+            set_free(&atom);
+            if (r == -2)
+                return -2;
+            if (r < 0 || !atom_open) {
+                set->open = 0;
+                break;
+            }
+            next += *next == '?' ? 1 : 5;
+            if (*next == '?' || *next == '+')
+                next++;
+            p = next;
+            continue;
+        }
+        if (*next == '*' || *next == '{') {
+            set_free(&atom);
+            set->open = 0;
+            break;
+        }
+        r = set_concat(set, &atom);
+        int atom_open = atom.open;
+        set_free(&atom);
+        if (r == -2)
+            return -2;
+        if (r < 0 || !atom_open) {
+            set->open = 0;
+            break;
+        }
+        if (*next == '+') { /* one or more: the first is certain, the rest not */
+            set->open = 0;
+            break;
+        }
+        p = next;
+    }
+    /* Skip to the end of this alternative, whatever it holds. */
+    int in_class = 0;
+    while (*p && (in_class || (*p != '|' && *p != ')'))) {
+        if (*p == '\\' && p[1]) {
+            p += 2;
+            continue;
+        }
+        if (in_class && *p == ']')
+            in_class = 0;
+        else if (!in_class && *p == '[')
+            in_class = 1;
+        else if (!in_class && *p == '(') {
+            const char *end = skip_group(p);
+            if (!end)
+                return -1;
+            p = end;
+            continue;
+        }
+        p++;
+    }
+    *pp = p;
+    return 0;
+}
+
+/* The union of the alternatives at *PP, up to ')' or the end. */
+static int set_alternatives(litset *out, const char **pp)
+{
+    const char *p = *pp;
+    out->open = 1;
+    for (;;) {
+        litset alt = {0};
+        int r = set_single(&alt, "", 0);
+        if (r == 0)
+            r = set_sequence(&alt, &p);
+        if (r == 0) {
+            for (size_t i = 0; i < alt.n; i++)
+                if (alt.v[i].n == 0)
+                    r = -1; /* an alternative that may start with anything */
+        }
+        if (r == 0)
+            r = set_union(out, &alt);
+        if (r == 0 && !alt.open)
+            out->open = 0;
+        set_free(&alt);
+        if (r < 0)
+            return r;
+        if (*p != '|')
+            break;
+        p++;
+    }
+    *pp = p;
+    return 0;
+}
+
+/* The prefixes a pattern's matches start with: it must begin (each of its
+ * top-level alternatives must begin) at a word start, \b or (?<!\w),
+ * before any literal. Lookbehinds there are passed over. */
+static int pattern_prefixes(prefixes *ps, const char *pattern)
+{
+    const char *p = pattern;
+    for (;;) {
+        int bounded = 0;
+        for (;;) {
+            if (p[0] == '\\' && p[1] == 'b') {
+                p += 2;
+                bounded = 1;
+            } else if (!strncmp(p, "(?<!\\w)", 7)) {
+                p += 7;
+                bounded = 1;
+            } else if (!strncmp(p, "(?<!", 4) || !strncmp(p, "(?<=", 4)) {
+                if (!(p = skip_group(p)))
+                    return -1;
+            } else {
+                break;
+            }
+        }
+        if (!bounded)
+            return -1;
+        litset set = {0};
+        int r = set_single(&set, "", 0);
+        if (r == 0)
+            r = set_sequence(&set, &p);
+        for (size_t i = 0; r == 0 && i < set.n; i++)
+            r = set.v[i].n && slot((unsigned char)set.v[i].s[0]) >= 0
+                    ? add(ps, set.v[i].s, set.v[i].n)
+                    : -1;
+        set_free(&set);
+        if (r < 0)
+            return r;
+        if (*p != '|')
+            break;
+        p++;
+    }
+    return *p == '\0' ? 0 : -1;
+}
+
+/* Gathers what every match of RULE must start with. Returns 1 when the rule
+ * can be indexed, 0 when it must be scanned in full, -1 when out of memory. */
+static int rule_prefixes(const hm_rule *rule, prefixes *ps)
+{
+    for (size_t i = 0; i < rule->pub.n_words; i++) {
+        int r = phrase_prefix(ps, rule->pub.words[i]);
+        if (r != 0)
+            return r == -2 ? -1 : 0;
+    }
+    if (rule->pub.pattern) {
+        int r = pattern_prefixes(ps, rule->pub.pattern);
+        if (r != 0)
+            return r == -2 ? -1 : 0;
+    }
+    return ps->n > 0;
+}
+
+/* ---- building and scanning --------------------------------------------- */
+
+int hm_prefilter_indexable(const hm_rule *rule)
+{
+    prefixes ps = {0};
+    int r = rule_prefixes(rule, &ps);
+    hm_buf_free(&ps.all);
+    return r;
+}
+
+void hm_prefilter_free(hm_prefilter *pf)
+{
+    if (!pf)
+        return;
+    hm_free(pf->nodes);
+    hm_free(pf->rule_ids);
+    hm_free(pf->pair_node);
+    hm_free(pf->pair_rule);
+    hm_free(pf->indexed);
+    hm_free(pf);
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    return *x < *y ? -1 : *x > *y;
+}
+
+hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
+{
+    hm_prefilter *pf = hm_calloc(1, sizeof *pf);
+    if (!pf || !(pf->indexed = hm_calloc(n ? n : 1, 1)) || new_node(pf) != 0)
+        goto fail;
+    pf->n_rules = n;
+    for (size_t i = 0; i < n; i++) {
+        prefixes ps = {0};
+        int r = rule_prefixes(rules[i], &ps);
+        if (r < 0) {
+            hm_buf_free(&ps.all);
+            goto fail;
+        }
+        if (r == 1) {
+            const char *s = ps.all.data;
+            for (size_t k = 0; k < ps.n; k++, s += strlen(s) + 1)
+                if (add_prefix(pf, s, strlen(s), (uint32_t)i) < 0) {
+                    hm_buf_free(&ps.all);
+                    goto fail;
+                }
+            pf->indexed[i] = 1;
+        }
+        hm_buf_free(&ps.all);
+    }
+    /* Group the rules by node, each rule once a node, in rule order. */
+    uint64_t *pairs = hm_malloc((pf->n_pairs ? pf->n_pairs : 1) * sizeof *pairs);
+    pf->rule_ids = hm_malloc((pf->n_pairs ? pf->n_pairs : 1) * sizeof *pf->rule_ids);
+    if (!pairs || !pf->rule_ids) {
+        hm_free(pairs);
+        goto fail;
+    }
+    for (size_t i = 0; i < pf->n_pairs; i++)
+        pairs[i] = (uint64_t)pf->pair_node[i] << 32 | pf->pair_rule[i];
+    qsort(pairs, pf->n_pairs, sizeof *pairs, cmp_pair);
+    for (size_t i = 0; i < pf->n_pairs; i++) {
+        if (i && pairs[i] == pairs[i - 1])
+            continue;
+        node *nd = &pf->nodes[pairs[i] >> 32];
+        if (!nd->n_rules)
+            nd->first_rule = (uint32_t)pf->n_ids;
+        nd->n_rules++;
+        pf->rule_ids[pf->n_ids++] = (uint32_t)(pairs[i] & 0xFFFFFFFFu);
+    }
+    hm_free(pairs);
+    hm_free(pf->pair_node);
+    hm_free(pf->pair_rule);
+    pf->pair_node = pf->pair_rule = NULL;
+    return pf;
+fail:
+    hm_prefilter_free(pf);
+    return NULL;
+}
+
+int hm_prefilter_covers(const hm_prefilter *pf, size_t rule)
+{
+    return pf && rule < pf->n_rules && pf->indexed[rule];
+}
+
+/* Byte classes for the scan: 0-35 a letter or digit's slot; then: */
+enum { C_UNDERSCORE = 40, C_FOLD = 41 /* may start K or long s */, C_OTHER = 42 };
+
+static unsigned char byte_class(unsigned c)
+{
+    int k = slot((unsigned char)c);
+    if (k >= 0)
+        return (unsigned char)k;
+    if (c == '_')
+        return C_UNDERSCORE;
+    if (c == 0xE2 || c == 0xC5)
+        return C_FOLD;
+    return C_OTHER;
+}
+
+static unsigned char classes[256];
+static int classes_ready;
+
+/* The table is the same whoever fills it first, so two threads racing to
+ * fill it write the same bytes. */
+static void init_classes(void)
+{
+    if (classes_ready)
+        return;
+    for (unsigned c = 0; c < 256; c++)
+        classes[c] = byte_class(c);
+    __atomic_store_n(&classes_ready, 1, __ATOMIC_RELEASE);
+}
+
+int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
+                      int (*fn)(void *, size_t rule, size_t pos), void *arg)
+{
+    init_classes();
+    const unsigned char *s = (const unsigned char *)text;
+    const unsigned char *cls = classes;
+    const node *nodes = pf->nodes;
+    size_t i = 0;
+    for (;;) {
+        /* Find the next word start: a letter or digit after a non-word byte. */
+        while (i < len && cls[s[i]] == C_OTHER)
+            i++;
+        if (i >= len)
+            break;
+        size_t clen;
+        unsigned c = cls[s[i]];
+        if (c == C_UNDERSCORE || (c == C_FOLD && text_slot(s + i, len - i, &clen) < 0) ||
+            (i > 0 && is_word_byte(s[i - 1]))) {
+            i++;
+            while (i < len && cls[s[i]] <= C_UNDERSCORE)
+                i++;
+            continue;
+        }
+        size_t start = i;
+        const node *at = &nodes[0];
+        size_t j = i;
+        while (j < len) {
+            int k = cls[s[j]];
+            clen = 1;
+            if (k == C_FOLD || k == C_UNDERSCORE)
+                k = text_slot(s + j, len - j, &clen);
+            else if (k == C_OTHER)
+                k = -1;
+            if (k < 0) {
+                /* Between words: any run of other characters is taken as
+                 * the gap, which is more than a phrase allows, never less. */
+                if (!at->child[SEP])
+                    break;
+                while (j < len && text_slot(s + j, len - j, &clen) < 0)
+                    j++;
+                at = &nodes[at->child[SEP]];
+                continue;
+            }
+            if (!at->child[k])
+                break;
+            at = &nodes[at->child[k]];
+            j += clen;
+            for (uint32_t r = 0; r < at->n_rules; r++) {
+                int e = fn(arg, pf->rule_ids[at->first_rule + r], start);
+                if (e)
+                    return e;
+            }
+        }
+        /* On to the end of this word: the next word is a start of its own. */
+        i = start + 1;
+        while (i < len && cls[s[i]] <= C_UNDERSCORE)
+            i++;
+    }
+    return 0;
+}
