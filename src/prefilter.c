@@ -666,12 +666,12 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
                 while (j < len && text_slot(s + j, len - j, &clen) < 0)
                     j++;
                 at = &nodes[at->child[SEP]];
-                continue;
+            } else {
+                if (!at->child[k])
+                    break;
+                at = &nodes[at->child[k]];
+                j += clen;
             }
-            if (!at->child[k])
-                break;
-            at = &nodes[at->child[k]];
-            j += clen;
             for (uint32_t r = 0; r < at->n_rules; r++) {
                 int e = fn(arg, pf->rule_ids[at->first_rule + r], start);
                 if (e)

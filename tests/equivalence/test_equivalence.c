@@ -129,7 +129,8 @@ static void add_word_variant(hm_buf *b, const char *w, size_t n)
     }
 }
 
-static void generate(hm_buf *b, char **words, size_t n_words, size_t tokens)
+static void generate(hm_buf *b, char **words, size_t n_words, char **examples, size_t n_examples,
+                     size_t tokens)
 {
     static const char *const seps[] = {
         " ",        " ",        " ",    "  ",   "\n",    "\t",
@@ -139,11 +140,32 @@ static void generate(hm_buf *b, char **words, size_t n_words, size_t tokens)
         "\xC3\xA9", "\xFF",     "x",    " <b>", "</b> ", " 5",
         "\n> ",     "\n- ",     "\n# ", " | ",  "&amp;"};
     for (size_t t = 0; t < tokens; t++) {
-        const char *w = words[next() % n_words];
+        /* Now and then a whole flag example, so that phrases appear whole. */
+        const char *w = next() % 8 == 0 ? examples[next() % n_examples] : words[next() % n_words];
         add_word_variant(b, w, strlen(w));
         const char *sep = seps[next() % (sizeof seps / sizeof seps[0])];
         hm_buf_adds(b, sep);
     }
+}
+
+/* Every rule's flag examples, without their [[ ]] marks. */
+static char **rule_examples(size_t *n)
+{
+    hm_vec v = {0};
+    for (size_t i = 0; i < hmmm_ruleset_rule_count(fast); i++) {
+        const hmmm_rule *r = hmmm_ruleset_rule(fast, i);
+        for (size_t k = 0; k < r->n_flag; k++) {
+            hm_buf b = {0};
+            for (const char *p = r->flag[k]; *p; p++)
+                if (!((p[0] == '[' && p[1] == '[') || (p[0] == ']' && p[1] == ']') ||
+                      (p[0] == '[' && p > r->flag[k] && p[-1] == '[') ||
+                      (p[0] == ']' && p > r->flag[k] && p[-1] == ']')))
+                    hm_buf_addc(&b, *p);
+            hm_vec_push(&v, hm_buf_take(&b));
+        }
+    }
+    *n = v.n;
+    return (char **)v.items;
 }
 
 /* The words of every rule's phrases and examples, split at white space. */
@@ -178,13 +200,15 @@ static char **rule_words(size_t *n)
 static void generated_text_agrees(void **state)
 {
     (void)state;
-    size_t n_words;
+    size_t n_words, n_examples;
     char **words = rule_words(&n_words);
+    char **examples = rule_examples(&n_examples);
     assert_true(n_words > 100);
+    assert_true(n_examples > 100);
     size_t findings = 0;
     for (int doc = 0; doc < 400; doc++) {
         hm_buf b = {0};
-        generate(&b, words, n_words, 50 + next() % 400);
+        generate(&b, words, n_words, examples, n_examples, 50 + next() % 400);
         char what[64];
         snprintf(what, sizeof what, "generated document %d", doc);
         findings += compare(b.data, b.len, HMMM_TEXT, what);
@@ -194,6 +218,9 @@ static void generated_text_agrees(void **state)
     for (size_t i = 0; i < n_words; i++)
         hm_free(words[i]);
     hm_free(words);
+    for (size_t i = 0; i < n_examples; i++)
+        hm_free(examples[i]);
+    hm_free(examples);
     print_message("generated text: 800 checks, %zu findings, all the same both ways\n", findings);
     assert_true(findings > 1000); /* the generator does hit the rules */
 }
