@@ -238,7 +238,10 @@ static const char *skip_group(const char *p)
 /* A set of literal strings a pattern's matches start with, built atom by
  * atom. "open" is cleared once the strings cannot be extended further: what
  * follows is not literal, so they are prefixes only. */
-#define SET_MAX 128
+#define SET_MAX 2048
+/* A sequence stops growing its strings once they would number more than
+ * this: shorter prefixes are still right, and already selective. */
+#define GROW_MAX 512
 
 typedef struct lit {
     char s[LIT_MAX];
@@ -311,6 +314,14 @@ static int set_single(litset *a, const char *s, size_t n)
 
 static int set_alternatives(litset *out, const char **pp);
 
+static int has_empty(const litset *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (set->v[i].n == 0)
+            return 1;
+    return 0;
+}
+
 /* Extends SET with the atoms of a sequence at *PP, as far as they are
  * literal. Leaves *PP at the '|' or ')' ending the sequence (or where it
  * stopped being literal, with SET->open cleared). */
@@ -325,6 +336,17 @@ static int set_sequence(litset *set, const char **pp)
             char c = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
             r = set_single(&atom, &c, 1);
             next = p + 1;
+        } else if (p[0] == '\\' && p[1] == 'd') {
+            /* A digit: one string for each. */
+            r = set_single(&atom, "0", 1);
+            for (char d = '1'; r == 0 && d <= '9'; d++) {
+                litset one = {0};
+                r = set_single(&one, &d, 1);
+                if (r == 0)
+                    r = set_union(&atom, &one);
+                set_free(&one);
+            }
+            next = p + 2;
         } else if (p[0] == '\\' && (p[1] == 's' || p[1] == 'h') && p[2] == '+') {
             r = set_single(&atom, " ", 1);
             next = p + 3;
@@ -340,6 +362,8 @@ static int set_sequence(litset *set, const char **pp)
             set->open = 0; /* not literal: what we have are prefixes */
             break;
         }
+        if (r == 0 && set->n * (atom.n + 1) > GROW_MAX && !has_empty(set))
+            r = -1; /* enough: what we have is selective */
         if (r < 0) {
             set_free(&atom);
             if (r == -2)
@@ -431,11 +455,8 @@ static int set_alternatives(litset *out, const char **pp)
         int r = set_single(&alt, "", 0);
         if (r == 0)
             r = set_sequence(&alt, &p);
-        if (r == 0) {
-            for (size_t i = 0; i < alt.n; i++)
-                if (alt.v[i].n == 0)
-                    r = -1; /* an alternative that may start with anything */
-        }
+        if (r == 0 && has_empty(&alt))
+            r = -1; /* an alternative that may start with anything */
         if (r == 0)
             r = set_union(out, &alt);
         if (r == 0 && !alt.open)
