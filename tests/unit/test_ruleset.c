@@ -143,7 +143,12 @@ static void builtin_packs_load_and_compile(void **state)
         assert_non_null(r->source);
         assert_true(r->n_suggest >= 1 && r->n_suggest <= 3);
         assert_true(r->n_glossary >= 1);
-        assert_true(r->n_flag >= 2 && r->n_pass >= 2);
+        assert_true(r->n_flag >= 3 && r->n_pass >= 3);
+        for (size_t k = 0; k < r->n_flag; k++)
+            if (!strstr(r->flag[k], "[[") || !strstr(r->flag[k], "]]")) {
+                print_error("%s: flag example without [[marks]]: %s\n", r->id, r->flag[k]);
+                fail();
+            }
     }
     hmmm_diags_free(d);
     hmmm_ruleset_free(rs);
