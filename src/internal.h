@@ -235,11 +235,12 @@ struct hmmm_ruleset {
     pcre2_code *accept_re;
     hm_prefilter *pf; /* NULL when every rule is scanned in full */
     int no_prefilter;
+    int no_jit;
     int compiled;
 };
 
 /* Compiles PATTERN with the library's flags; on error adds a diagnostic. */
-pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra,
+pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra, int jit,
                        int *errcode, size_t *erroffset);
 
 #endif /* HMMM_INTERNAL_H */

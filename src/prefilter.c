@@ -23,20 +23,34 @@
 /* The longest prefix kept: a shorter one is still a valid prefix. */
 #define LIT_MAX 48
 
+/* A trie node: its edges are a run of edge_slot/edge_child, its rules a run
+ * of rule_ids. Nodes are built from the sorted keys in one go, so each
+ * node's edges lie together; the root has a table for its first step. */
 typedef struct node {
-    uint32_t child[ALPHABET]; /* 0: none (the root is never a child) */
-    uint32_t first_rule;      /* index into rule_ids of the rules ending here */
+    uint32_t first_edge;
+    uint32_t first_rule; /* index into rule_ids of the rules ending here */
     uint32_t n_rules;
+    uint32_t n_edges;
 } node;
+
+/* A key while building: LEN slots at OFF in the key buffer, for RULE. */
+typedef struct entry {
+    uint32_t off, len, rule;
+} entry;
 
 struct hm_prefilter {
     node *nodes;
     size_t n_nodes, cap_nodes;
-    uint32_t *rule_ids; /* grouped by node after finishing */
-    size_t n_ids;
-    /* While building: (node, rule) pairs, grouped when finished. */
-    uint32_t *pair_node, *pair_rule;
-    size_t n_pairs, cap_pairs;
+    unsigned char *edge_slot;
+    uint32_t *edge_child;
+    size_t n_edges, cap_slots, cap_children;
+    uint32_t root[ALPHABET]; /* the root's children, NO_NODE where none */
+    uint32_t *rule_ids;
+    size_t n_ids, cap_ids;
+    /* While building: every key and its rule. */
+    hm_buf keys;
+    entry *entries;
+    size_t n_entries, cap_entries;
     unsigned char *indexed; /* per rule: 1 when the trie covers it */
     size_t n_rules;
 };
@@ -85,53 +99,27 @@ static int is_word_byte(unsigned char c)
     return slot(c) >= 0 || c == '_';
 }
 
-static uint32_t new_node(hm_prefilter *pf)
-{
-    if (pf->n_nodes == pf->cap_nodes) {
-        size_t cap = pf->cap_nodes ? pf->cap_nodes * 2 : 256;
-        node *n = hm_realloc(pf->nodes, cap * sizeof *n);
-        if (!n)
-            return NO_NODE;
-        pf->nodes = n;
-        pf->cap_nodes = cap;
-    }
-    memset(&pf->nodes[pf->n_nodes], 0, sizeof(node));
-    return (uint32_t)pf->n_nodes++;
-}
-
-/* Adds PREFIX (lower-case letters and digits) for RULE. */
+/* Records PREFIX (lower-case letters, digits, and spaces for SEP) as a key
+ * of RULE. */
 static int add_prefix(hm_prefilter *pf, const char *prefix, size_t len, uint32_t rule)
 {
-    uint32_t at = 0;
+    if (pf->n_entries == pf->cap_entries) {
+        size_t cap = pf->cap_entries ? pf->cap_entries * 2 : 256;
+        entry *e = hm_realloc(pf->entries, cap * sizeof *e);
+        if (!e)
+            return -1;
+        pf->entries = e;
+        pf->cap_entries = cap;
+    }
+    size_t off = pf->keys.len;
     for (size_t i = 0; i < len; i++) {
         int k = slot((unsigned char)prefix[i]);
         if (k < 0)
             k = key_slot((unsigned char)prefix[i]);
-        if (k < 0)
+        if (k < 0 || hm_buf_addc(&pf->keys, (char)k) < 0)
             return -1;
-        if (!pf->nodes[at].child[k]) {
-            uint32_t n = new_node(pf);
-            if (n == NO_NODE)
-                return -1;
-            pf->nodes[at].child[k] = n;
-        }
-        at = pf->nodes[at].child[k];
     }
-    if (pf->n_pairs == pf->cap_pairs) {
-        size_t cap = pf->cap_pairs ? pf->cap_pairs * 2 : 256;
-        uint32_t *a = hm_realloc(pf->pair_node, cap * sizeof *a);
-        if (!a)
-            return -1;
-        pf->pair_node = a;
-        uint32_t *b = hm_realloc(pf->pair_rule, cap * sizeof *b);
-        if (!b)
-            return -1;
-        pf->pair_rule = b;
-        pf->cap_pairs = cap;
-    }
-    pf->pair_node[pf->n_pairs] = at;
-    pf->pair_rule[pf->n_pairs] = rule;
-    pf->n_pairs++;
+    pf->entries[pf->n_entries++] = (entry){(uint32_t)off, (uint32_t)len, rule};
     return 0;
 }
 
@@ -546,23 +534,98 @@ void hm_prefilter_free(hm_prefilter *pf)
     if (!pf)
         return;
     hm_free(pf->nodes);
+    hm_free(pf->edge_slot);
+    hm_free(pf->edge_child);
     hm_free(pf->rule_ids);
-    hm_free(pf->pair_node);
-    hm_free(pf->pair_rule);
+    hm_buf_free(&pf->keys);
+    hm_free(pf->entries);
     hm_free(pf->indexed);
     hm_free(pf);
 }
 
-static int cmp_pair(const void *a, const void *b)
+/* The key buffer, for sorting entries (qsort has no context argument). */
+static const unsigned char *sort_keys;
+
+static int cmp_entry(const void *a, const void *b)
 {
-    const uint64_t *x = a, *y = b;
-    return *x < *y ? -1 : *x > *y;
+    const entry *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(sort_keys + x->off, sort_keys + y->off, n);
+    if (c)
+        return c;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    void *q = hm_realloc(*p, c * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+/* Builds the node for the sorted entries [LO, HI), which share their first
+ * DEPTH slots. Returns its index, or NO_NODE when out of memory. */
+static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
+{
+    const unsigned char *keys = (const unsigned char *)pf->keys.data;
+    if (grow((void **)&pf->nodes, &pf->cap_nodes, pf->n_nodes + 1, sizeof(node)) < 0)
+        return NO_NODE;
+    uint32_t me = (uint32_t)pf->n_nodes++;
+    pf->nodes[me] = (node){0, (uint32_t)pf->n_ids, 0, 0};
+    size_t i = lo;
+    for (; i < hi && pf->entries[i].len == depth; i++) {
+        uint32_t rule = pf->entries[i].rule;
+        size_t first = pf->nodes[me].first_rule, n = pf->nodes[me].n_rules;
+        if (n && pf->rule_ids[first + n - 1] == rule)
+            continue;
+        if (grow((void **)&pf->rule_ids, &pf->cap_ids, pf->n_ids + 1, sizeof(uint32_t)) < 0)
+            return NO_NODE;
+        pf->rule_ids[pf->n_ids++] = rule;
+        pf->nodes[me].n_rules++;
+    }
+    /* The children: one for each slot that comes next. */
+    size_t groups = 0;
+    for (size_t j = i; j < hi; j++)
+        if (j == i || keys[pf->entries[j].off + depth] != keys[pf->entries[j - 1].off + depth])
+            groups++;
+    size_t first = pf->n_edges;
+    if (grow((void **)&pf->edge_slot, &pf->cap_slots, first + groups, 1) < 0 ||
+        grow((void **)&pf->edge_child, &pf->cap_children, first + groups, sizeof(uint32_t)) < 0)
+        return NO_NODE;
+    pf->n_edges += groups;
+    pf->nodes[me].first_edge = (uint32_t)first;
+    pf->nodes[me].n_edges = (uint32_t)groups;
+    size_t g = 0;
+    while (i < hi) {
+        unsigned char k = keys[pf->entries[i].off + depth];
+        size_t j = i;
+        while (j < hi && keys[pf->entries[j].off + depth] == k)
+            j++;
+        uint32_t child = build_node(pf, i, j, depth + 1);
+        if (child == NO_NODE)
+            return NO_NODE;
+        pf->edge_slot[first + g] = k;
+        pf->edge_child[first + g] = child;
+        g++;
+        i = j;
+    }
+    return me;
 }
 
 hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
 {
     hm_prefilter *pf = hm_calloc(1, sizeof *pf);
-    if (!pf || !(pf->indexed = hm_calloc(n ? n : 1, 1)) || new_node(pf) != 0)
+    if (!pf || !(pf->indexed = hm_calloc(n ? n : 1, 1)))
         goto fail;
     pf->n_rules = n;
     for (size_t i = 0; i < n; i++) {
@@ -583,29 +646,20 @@ hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
         }
         hm_buf_free(&ps.all);
     }
-    /* Group the rules by node, each rule once a node, in rule order. */
-    uint64_t *pairs = hm_malloc((pf->n_pairs ? pf->n_pairs : 1) * sizeof *pairs);
-    pf->rule_ids = hm_malloc((pf->n_pairs ? pf->n_pairs : 1) * sizeof *pf->rule_ids);
-    if (!pairs || !pf->rule_ids) {
-        hm_free(pairs);
+    if (hm_buf_grow(&pf->keys, 0) < 0)
         goto fail;
-    }
-    for (size_t i = 0; i < pf->n_pairs; i++)
-        pairs[i] = (uint64_t)pf->pair_node[i] << 32 | pf->pair_rule[i];
-    qsort(pairs, pf->n_pairs, sizeof *pairs, cmp_pair);
-    for (size_t i = 0; i < pf->n_pairs; i++) {
-        if (i && pairs[i] == pairs[i - 1])
-            continue;
-        node *nd = &pf->nodes[pairs[i] >> 32];
-        if (!nd->n_rules)
-            nd->first_rule = (uint32_t)pf->n_ids;
-        nd->n_rules++;
-        pf->rule_ids[pf->n_ids++] = (uint32_t)(pairs[i] & 0xFFFFFFFFu);
-    }
-    hm_free(pairs);
-    hm_free(pf->pair_node);
-    hm_free(pf->pair_rule);
-    pf->pair_node = pf->pair_rule = NULL;
+    sort_keys = (const unsigned char *)pf->keys.data;
+    if (pf->n_entries)
+        qsort(pf->entries, pf->n_entries, sizeof *pf->entries, cmp_entry);
+    if (build_node(pf, 0, pf->n_entries, 0) != 0)
+        goto fail;
+    for (int k = 0; k < ALPHABET; k++)
+        pf->root[k] = NO_NODE;
+    for (uint32_t e = 0; e < pf->nodes[0].n_edges; e++)
+        pf->root[pf->edge_slot[e]] = pf->edge_child[e];
+    hm_buf_free(&pf->keys);
+    hm_free(pf->entries);
+    pf->entries = NULL;
     return pf;
 fail:
     hm_prefilter_free(pf);
@@ -646,6 +700,15 @@ static void init_classes(void)
     __atomic_store_n(&classes_ready, 1, __ATOMIC_RELEASE);
 }
 
+static uint32_t child_of(const hm_prefilter *pf, const node *at, int k)
+{
+    const unsigned char *slots = pf->edge_slot + at->first_edge;
+    for (uint32_t e = 0; e < at->n_edges; e++)
+        if (slots[e] == k)
+            return pf->edge_child[at->first_edge + e];
+    return NO_NODE;
+}
+
 int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
                       int (*fn)(void *, size_t rule, size_t pos), void *arg)
 {
@@ -671,6 +734,7 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
         }
         size_t start = i;
         const node *at = &nodes[0];
+        int at_root = 1;
         size_t j = i;
         while (j < len) {
             int k = cls[s[j]];
@@ -682,17 +746,20 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
             if (k < 0) {
                 /* Between words: any run of other characters is taken as
                  * the gap, which is more than a phrase allows, never less. */
-                if (!at->child[SEP])
+                uint32_t to = at_root ? NO_NODE : child_of(pf, at, SEP);
+                if (to == NO_NODE)
                     break;
                 while (j < len && text_slot(s + j, len - j, &clen) < 0)
                     j++;
-                at = &nodes[at->child[SEP]];
+                at = &nodes[to];
             } else {
-                if (!at->child[k])
+                uint32_t to = at_root ? pf->root[k] : child_of(pf, at, k);
+                if (to == NO_NODE)
                     break;
-                at = &nodes[at->child[k]];
+                at = &nodes[to];
                 j += clen;
             }
+            at_root = 0;
             for (uint32_t r = 0; r < at->n_rules; r++) {
                 int e = fn(arg, pf->rule_ids[at->first_rule + r], start);
                 if (e)

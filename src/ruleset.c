@@ -578,7 +578,7 @@ hmmm_status hmmm_ruleset_load_path(hmmm_ruleset *rs, const char *path, hmmm_diag
 
 /* ---- compiling --------------------------------------------------------- */
 
-pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra,
+pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra, int jit,
                        int *errcode, size_t *erroffset)
 {
     uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | extra;
@@ -587,7 +587,7 @@ pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint
     PCRE2_SIZE off = 0;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, len, opts, errcode, &off, NULL);
     *erroffset = off;
-    if (re)
+    if (re && jit)
         pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* without JIT it still works */
     return re;
 }
@@ -641,7 +641,7 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
     /* A user pattern first on its own, so that an error points into it. */
     if (r->pub.pattern) {
         pcre2_code *re =
-            hm_compile(r->pub.pattern, strlen(r->pub.pattern), r->case_sensitive, 0, &ec, &eo);
+            hm_compile(r->pub.pattern, strlen(r->pub.pattern), r->case_sensitive, 0, 0, &ec, &eo);
         if (!re) {
             pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
             unsigned col = r->pattern_col + (unsigned)r->pattern_quoted +
@@ -665,8 +665,8 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
         }
         r->anchored = ix;
     }
-    r->re = hm_compile(pat.data, pat.len, r->case_sensitive, r->anchored ? PCRE2_ANCHORED : 0, &ec,
-                       &eo);
+    r->re = hm_compile(pat.data, pat.len, r->case_sensitive, r->anchored ? PCRE2_ANCHORED : 0,
+                       !rs->no_jit, &ec, &eo);
     if (!r->re) {
         pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
         st = hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
@@ -682,7 +682,7 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
             hm_buf_free(&pat);
             return HMMM_ENOMEM;
         }
-        r->ctx_re[k] = hm_compile(pat.data, pat.len, r->case_sensitive, 0, &ec, &eo);
+        r->ctx_re[k] = hm_compile(pat.data, pat.len, r->case_sensitive, 0, !rs->no_jit, &ec, &eo);
         hm_buf_free(&pat);
         if (!r->ctx_re[k]) {
             pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
@@ -697,7 +697,7 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
         hm_buf_free(&pat);
         return HMMM_ENOMEM;
     }
-    r->exc_re = hm_compile(pat.data, pat.len, r->case_sensitive, 0, &ec, &eo);
+    r->exc_re = hm_compile(pat.data, pat.len, r->case_sensitive, 0, !rs->no_jit, &ec, &eo);
     if (!r->exc_re) {
         pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
         st = hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
@@ -761,7 +761,7 @@ hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags)
             hm_buf_free(&pat);
             return HMMM_ENOMEM;
         }
-        rs->accept_re = hm_compile(pat.data, pat.len, 0, 0, &ec, &eo);
+        rs->accept_re = hm_compile(pat.data, pat.len, 0, 0, !rs->no_jit, &ec, &eo);
         hm_buf_free(&pat);
         if (!rs->accept_re)
             st = hm_diag(diags, "", 0, 0, "the accepted phrases do not make a valid pattern");
@@ -774,6 +774,12 @@ hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags)
     if (st == HMMM_OK)
         rs->compiled = 1;
     return st;
+}
+
+void hmmm_ruleset_set_jit(hmmm_ruleset *rs, int on)
+{
+    if (!rs->compiled)
+        rs->no_jit = !on;
 }
 
 void hmmm_ruleset_set_prefilter(hmmm_ruleset *rs, int on)

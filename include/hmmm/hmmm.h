@@ -176,6 +176,12 @@ HMMM_EXPORT hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags
  * text. Call before hmmm_ruleset_compile. */
 HMMM_EXPORT void hmmm_ruleset_set_prefilter(hmmm_ruleset *rs, int on);
 
+/* Whether to compile the rules' patterns to machine code with PCRE2's JIT
+ * (on by default). It costs time when compiling and pays it back on large
+ * inputs; for a few small documents, off is faster. The findings are the
+ * same either way. Call before hmmm_ruleset_compile. */
+HMMM_EXPORT void hmmm_ruleset_set_jit(hmmm_ruleset *rs, int on);
+
 /* The rules in use (loaded and not disabled), in load order. */
 HMMM_EXPORT size_t hmmm_ruleset_rule_count(const hmmm_ruleset *rs);
 HMMM_EXPORT const hmmm_rule *hmmm_ruleset_rule(const hmmm_ruleset *rs, size_t i);

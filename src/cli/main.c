@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -53,7 +54,7 @@ static int same_stem(const char *path, const char *stem)
 /* Loads, configures and compiles the rules. EXTRA are more files (hmmm test's
  * arguments); a built-in file of the same name gives way to them. */
 static hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const char *const *extra,
-                                size_t n_extra, int configure)
+                                size_t n_extra, int configure, int jit)
 {
     hmmm_ruleset *rs = hmmm_ruleset_new();
     hmmm_diags *d = hmmm_diags_new();
@@ -65,6 +66,7 @@ static hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const 
     }
     hmmm_status st = HMMM_OK, s;
     hmmm_ruleset_set_prefilter(rs, !o->no_prefilter);
+    hmmm_ruleset_set_jit(rs, jit);
     if (!o->no_builtin) {
         size_t n_packs;
         const char *const *packs = hmmm_config_packs(cfg, &n_packs);
@@ -112,7 +114,7 @@ static hmmm_ruleset *config_and_rules(const options *o, const char *const *extra
     hmmm_config *cfg;
     if (load_config(o, &cfg) < 0)
         return NULL;
-    hmmm_ruleset *rs = load_rules(o, cfg, extra, n_extra, configure);
+    hmmm_ruleset *rs = load_rules(o, cfg, extra, n_extra, configure, 0);
     hmmm_config_free(cfg);
     return rs;
 }
@@ -228,8 +230,9 @@ static hmmm_doctype doc_type(const options *o, const char *display)
 
 static void run_job(const pool *p, job *j)
 {
-    j->read_error = !strcmp(j->path, "-") ? read_stdin(&j->data, &j->len)
-                                          : read_path(j->path, &j->data, &j->len);
+    if (!j->data && !j->read_error)
+        j->read_error = !strcmp(j->path, "-") ? read_stdin(&j->data, &j->len)
+                                              : read_path(j->path, &j->data, &j->len);
     if (j->read_error)
         return;
     j->st = hmmm_check_with(p->rs, j->data, j->len, doc_type(p->o, j->display),
@@ -320,16 +323,15 @@ static int online_cpus(void)
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
+/* Bytes of input below which compiling the patterns to machine code costs
+ * more than it saves: an editor checking one draft starts faster without. */
+#define JIT_WORTH_IT 65536
+
 static int cmd_check(const options *o)
 {
     hmmm_config *cfg;
     if (load_config(o, &cfg) < 0)
         return EXIT_TROUBLE;
-    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1);
-    if (!rs) {
-        hmmm_config_free(cfg);
-        return EXIT_TROUBLE;
-    }
     int min_level = o->min_level >= 0 ? o->min_level : hmmm_config_min_level(cfg);
     if (min_level < 0)
         min_level = HMMM_SUGGESTION;
@@ -343,7 +345,6 @@ static int cmd_check(const options *o)
         if (isatty(0)) {
             errorf("nothing to check: name files or folders, or pipe text in");
             fputs("Try 'hmmm --help' for more.\n", stderr);
-            hmmm_ruleset_free(rs);
             hmmm_config_free(cfg);
             return EXIT_TROUBLE;
         }
@@ -359,6 +360,28 @@ static int cmd_check(const options *o)
     if (fl.errors)
         out.trouble = 1;
 
+    /* Standard input is read now, so that its size is known. */
+    char *stdin_data = NULL;
+    size_t stdin_len = 0, total = 0;
+    int stdin_error = 0;
+    for (size_t i = 0; i < fl.n; i++) {
+        struct stat st;
+        if (!strcmp(fl.paths[i], "-")) {
+            if (!stdin_data && !stdin_error)
+                stdin_error = read_stdin(&stdin_data, &stdin_len);
+            total += stdin_len;
+        } else if (stat(fl.paths[i], &st) == 0) {
+            total += (size_t)st.st_size;
+        }
+    }
+    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1, total >= JIT_WORTH_IT);
+    if (!rs) {
+        free(stdin_data);
+        file_list_free(&fl);
+        hmmm_config_free(cfg);
+        return EXIT_TROUBLE;
+    }
+
     int fmt_kind = o->format >= 0 ? o->format : isatty(1) ? FMT_PRETTY : FMT_LINE;
     formatter *fmt =
         o->quiet ? NULL : formatter_new((out_format)fmt_kind, stdout, want_color(o->color, stdout));
@@ -367,6 +390,7 @@ static int cmd_check(const options *o)
     if (!p.jobs || (!o->quiet && !fmt)) {
         errorf("out of memory");
         free(p.jobs);
+        free(stdin_data);
         formatter_free(fmt);
         file_list_free(&fl);
         hmmm_ruleset_free(rs);
@@ -375,6 +399,13 @@ static int cmd_check(const options *o)
     }
     for (size_t i = 0; i < fl.n; i++) {
         p.jobs[i].path = fl.paths[i];
+        if (!strcmp(fl.paths[i], "-") && (stdin_data || stdin_error)) {
+            p.jobs[i].data = stdin_data;
+            p.jobs[i].len = stdin_len;
+            p.jobs[i].read_error = stdin_error;
+            stdin_data = NULL;
+            stdin_error = 0;
+        }
         p.jobs[i].display = !strcmp(fl.paths[i], "-")
                                 ? (o->stdin_filename ? o->stdin_filename : "<stdin>")
                                 : fl.paths[i];
@@ -415,6 +446,7 @@ static int cmd_check(const options *o)
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv);
     free(p.jobs);
+    free(stdin_data);
     formatter_free(fmt);
     file_list_free(&fl);
     hmmm_ruleset_free(rs);

@@ -18,7 +18,7 @@ static const char *match(const char *phrase, const char *text, int case_sensitiv
     assert_int_equal(hm_phrase_regex(&pat, phrase), 0);
     int ec;
     size_t eo;
-    pcre2_code *re = hm_compile(pat.data, pat.len, case_sensitive, 0, &ec, &eo);
+    pcre2_code *re = hm_compile(pat.data, pat.len, case_sensitive, 0, 1, &ec, &eo);
     assert_non_null(re);
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     int rc = pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
