@@ -224,8 +224,8 @@ static const char *skip_group(const char *p)
 }
 
 /* A set of literal strings a pattern's matches start with, built atom by
- * atom. "open" is cleared once the strings cannot be extended further: what
- * follows is not literal, so they are prefixes only. */
+ * atom. A string is "open" while what follows it is still literal and can
+ * be added; once closed it is a prefix only. */
 #define SET_MAX 2048
 /* A sequence stops growing its strings once they would number more than
  * this: shorter prefixes are still right, and already selective. */
@@ -234,12 +234,12 @@ static const char *skip_group(const char *p)
 typedef struct lit {
     char s[LIT_MAX];
     size_t n;
+    int open;
 } lit;
 
 typedef struct litset {
     lit *v;
     size_t n;
-    int open;
 } litset;
 
 static void set_free(litset *a)
@@ -249,17 +249,54 @@ static void set_free(litset *a)
     a->n = 0;
 }
 
-/* A := A followed by each of B (a cross product); -1 if it grows too big. */
-static int set_concat(litset *a, const litset *b)
+static int any_open(const litset *a)
 {
-    size_t product = a->n * b->n;
-    if (product > SET_MAX)
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].open)
+            return 1;
+    return 0;
+}
+
+static int has_empty(const litset *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (set->v[i].n == 0)
+            return 1;
+    return 0;
+}
+
+static void close_all(litset *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        a->v[i].open = 0;
+}
+
+/* The size of A after following each open string with each string of B
+ * (KEEP: the open strings also stay as they are, for an optional B). */
+static size_t concat_size(const litset *a, const litset *b, int keep)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->n; i++)
+        n += a->v[i].open ? b->n + (size_t)keep : 1;
+    return n;
+}
+
+/* A := A with each open string followed by each string of B (and, with
+ * KEEP, also left as it is). -1 if it grows too big, -2 out of memory. */
+static int set_concat(litset *a, const litset *b, int keep)
+{
+    size_t size = concat_size(a, b, keep);
+    if (size > SET_MAX)
         return -1;
-    lit *v = hm_malloc((product ? product : 1) * sizeof *v);
+    lit *v = hm_malloc((size ? size : 1) * sizeof *v);
     if (!v)
         return -2;
     size_t k = 0;
-    for (size_t i = 0; i < a->n; i++)
+    for (size_t i = 0; i < a->n; i++) {
+        if (!a->v[i].open || keep)
+            v[k++] = a->v[i];
+        if (!a->v[i].open)
+            continue;
         for (size_t j = 0; j < b->n; j++) {
             lit *o = &v[k++];
             *o = a->v[i];
@@ -267,7 +304,9 @@ static int set_concat(litset *a, const litset *b)
             size_t take = b->v[j].n < room ? b->v[j].n : room;
             memcpy(o->s + o->n, b->v[j].s, take);
             o->n += take;
+            o->open = b->v[j].open && take == b->v[j].n;
         }
+    }
     hm_free(a->v);
     a->v = v;
     a->n = k;
@@ -296,30 +335,53 @@ static int set_single(litset *a, const char *s, size_t n)
     a->n = 1;
     a->v[0].n = n < LIT_MAX ? n : LIT_MAX;
     memcpy(a->v[0].s, s, a->v[0].n);
-    a->open = 1;
+    a->v[0].open = 1;
     return 0;
 }
 
 static int set_alternatives(litset *out, const char **pp);
 
-static int has_empty(const litset *set)
+/* Whether P starts a group the literal sets can look into: "(", "(?:" or
+ * one with option letters, "(?-i:". Sets *INNER to its first atom. */
+static int plain_group(const char *p, const char **inner)
 {
-    for (size_t i = 0; i < set->n; i++)
-        if (set->v[i].n == 0)
-            return 1;
-    return 0;
+    if (p[0] != '(')
+        return 0;
+    if (p[1] != '?') {
+        *inner = p + 1;
+        return 1;
+    }
+    const char *q = p + 2;
+    while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '-')
+        q++;
+    if (*q != ':')
+        return 0;
+    *inner = q + 1;
+    return 1;
 }
 
 /* Extends SET with the atoms of a sequence at *PP, as far as they are
- * literal. Leaves *PP at the '|' or ')' ending the sequence (or where it
- * stopped being literal, with SET->open cleared). */
+ * literal. Leaves *PP at the '|' or ')' ending the sequence. */
 static int set_sequence(litset *set, const char **pp)
 {
     const char *p = *pp;
-    while (set->open && *p && *p != '|' && *p != ')') {
+    while (any_open(set) && *p && *p != '|' && *p != ')') {
+        /* Assertions take no characters: \b, lookbehinds, lookaheads. */
+        if (p[0] == '\\' && p[1] == 'b') {
+            p += 2;
+            continue;
+        }
+        if (p[0] == '(' && p[1] == '?' &&
+            (p[2] == '=' || p[2] == '!' || (p[2] == '<' && (p[3] == '=' || p[3] == '!')))) {
+            const char *end = skip_group(p);
+            if (!end)
+                return -1;
+            p = end;
+            continue;
+        }
         litset atom = {0};
         int r = 0;
-        const char *next;
+        const char *next, *inner;
         if (slot((unsigned char)*p) >= 0) {
             char c = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
             r = set_single(&atom, &c, 1);
@@ -338,75 +400,43 @@ static int set_sequence(litset *set, const char **pp)
         } else if (p[0] == '\\' && (p[1] == 's' || p[1] == 'h') && p[2] == '+') {
             r = set_single(&atom, " ", 1);
             next = p + 3;
-            /* \s+ is one or more: a gap, then nothing more is literal only
-             * if a letter does not follow. */
-        } else if (p[0] == '(' && (p[1] != '?' || p[2] == ':')) {
-            const char *inner = p + (p[1] == '?' ? 3 : 1);
+        } else if (plain_group(p, &inner)) {
             r = set_alternatives(&atom, &inner);
             if (r == 0 && *inner != ')')
                 r = -1;
             next = inner + 1;
         } else {
-            set->open = 0; /* not literal: what we have are prefixes */
+            close_all(set); /* not literal: what we have are prefixes */
             break;
         }
-        if (r == 0 && set->n * (atom.n + 1) > GROW_MAX && !has_empty(set))
-            r = -1; /* enough: what we have is selective */
-        if (r < 0) {
-            set_free(&atom);
-            if (r == -2)
-                return -2;
-            set->open = 0;
-            break;
-        }
-        if (*next == '?' || (next[0] == '{' && next[1] == '0' && next[2] == ',' && next[3] == '1' &&
-                             next[4] == '}')) {
-            /* Optional: with it or without it. */
-            litset with = {0};
-            with.v = hm_malloc((set->n ? set->n : 1) * sizeof *with.v);
-            if (!with.v) {
-                set_free(&atom);
-                return -2;
-            }
-            memcpy(with.v, set->v, set->n * sizeof *with.v);
-            with.n = set->n;
-            with.open = 1;
-            r = set_concat(&with, &atom);
-            if (r == 0)
-                r = set_union(set, &with);
-            set_free(&with);
-            int atom_open = atom.open;
-            set_free(&atom);
-            if (r == -2)
-                return -2;
-            if (r < 0 || !atom_open) {
-                set->open = 0;
-                break;
-            }
-            next += *next == '?' ? 1 : 5;
-            if (*next == '?' || *next == '+')
+        int optional = 0;
+        if (r == 0) {
+            if (*next == '?') {
+                optional = 1;
                 next++;
-            p = next;
-            continue;
+            } else if (next[0] == '{' && next[1] == '0' && next[2] == ',' && next[3] == '1' &&
+                       next[4] == '}') {
+                optional = 1;
+                next += 5;
+            } else if (*next == '*' || *next == '{') {
+                r = -1; /* any number, or none: stop before it */
+            }
+            if (optional && (*next == '?' || *next == '+'))
+                next++;
         }
-        if (*next == '*' || *next == '{') {
-            set_free(&atom);
-            set->open = 0;
-            break;
-        }
-        r = set_concat(set, &atom);
-        int atom_open = atom.open;
+        if (r == 0 && concat_size(set, &atom, optional) > GROW_MAX && !has_empty(set))
+            r = -1; /* enough: what we have is selective */
+        if (r == 0)
+            r = set_concat(set, &atom, optional);
         set_free(&atom);
         if (r == -2)
             return -2;
-        if (r < 0 || !atom_open) {
-            set->open = 0;
+        if (r < 0) {
+            close_all(set);
             break;
         }
-        if (*next == '+') { /* one or more: the first is certain, the rest not */
-            set->open = 0;
-            break;
-        }
+        if (*next == '+') /* one or more: the first is certain, the rest not */
+            close_all(set);
         p = next;
     }
     /* Skip to the end of this alternative, whatever it holds. */
@@ -437,7 +467,6 @@ static int set_sequence(litset *set, const char **pp)
 static int set_alternatives(litset *out, const char **pp)
 {
     const char *p = *pp;
-    out->open = 1;
     for (;;) {
         litset alt = {0};
         int r = set_single(&alt, "", 0);
@@ -447,8 +476,6 @@ static int set_alternatives(litset *out, const char **pp)
             r = -1; /* an alternative that may start with anything */
         if (r == 0)
             r = set_union(out, &alt);
-        if (r == 0 && !alt.open)
-            out->open = 0;
         set_free(&alt);
         if (r < 0)
             return r;
@@ -465,7 +492,19 @@ static int set_alternatives(litset *out, const char **pp)
  * before any literal. Lookbehinds there are passed over. */
 static int pattern_prefixes(prefixes *ps, const char *pattern)
 {
-    const char *p = pattern;
+    const char *p = pattern, *inner;
+    /* A pattern wholly inside one group, "(?-i:...)": look inside it. */
+    if (plain_group(p, &inner)) {
+        const char *end = skip_group(p);
+        if (end && *end == '\0') {
+            char *copy = hm_strndup(inner, (size_t)(end - 1 - inner));
+            if (!copy)
+                return -2;
+            int r = pattern_prefixes(ps, copy);
+            hm_free(copy);
+            return r;
+        }
+    }
     for (;;) {
         int bounded = 0;
         for (;;) {
