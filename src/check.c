@@ -677,7 +677,6 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     run r = {0};
     pcre2_match_context *mctx = NULL;
     pcre2_match_data *md = NULL;
-    pcre2_jit_stack *jit = NULL;
     int have_plain = 0, limits = 0;
 
     int mr = type == HMMM_MARKDOWN ? hm_markup_markdown(&plain, data, len)
@@ -693,13 +692,14 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
 
     mctx = pcre2_match_context_create(NULL);
     md = pcre2_match_data_create(1, NULL);
-    jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-    if (!mctx || !md || !jit)
+    /* No JIT stack of our own: the default one on the machine stack is
+     * enough for these patterns, and making one per document costs two
+     * system calls that threads then wait on. */
+    if (!mctx || !md)
         goto done;
     pcre2_set_match_limit(mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(mctx, DEPTH_LIMIT);
     pcre2_set_heap_limit(mctx, HEAP_LIMIT);
-    pcre2_jit_stack_assign(mctx, NULL, jit);
     matcher m = {.plain = &plain, .md = md, .mctx = mctx};
 
     r.m = &m;
@@ -777,7 +777,6 @@ done:
     hm_lines_free(&lines);
     if (have_plain)
         hm_plain_free(&plain);
-    pcre2_jit_stack_free(jit);
     pcre2_match_data_free(md);
     pcre2_match_context_free(mctx);
     if (st == HMMM_ENOMEM) {
