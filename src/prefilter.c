@@ -163,14 +163,21 @@ static int phrase_keys(prefixes *ps, char *key, size_t n, const char *p, int for
         if (slot((unsigned char)*p) >= 0) {
             key[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
             p++;
-        } else if (is_space(*p) && n && key[n - 1] != ' ') {
+        } else if (is_space(*p) && n) {
             const char *q = p;
             while (is_space(*q))
                 q++;
             if (slot((unsigned char)*q) < 0)
                 break;
-            key[n++] = ' ';
+            if (key[n - 1] != ' ')
+                key[n++] = ' ';
             p = q;
+        } else if (n && ((*p && strchr("',&/:;.!?\"", *p)) || !strncmp(p, "\xE2\x80\x99", 3) ||
+                         !strncmp(p, "\xE2\x80\x98", 3))) {
+            /* Punctuation: the scan takes it as part of a gap. */
+            if (key[n - 1] != ' ')
+                key[n++] = ' ';
+            p += (unsigned char)*p >= 0x80 ? 3 : 1;
         } else if (*p == '-' && n && key[n - 1] != ' ' && slot((unsigned char)p[1]) >= 0 &&
                    forks < 3) {
             char copy[LIT_MAX];
@@ -300,11 +307,18 @@ static int set_concat(litset *a, const litset *b, int keep)
         for (size_t j = 0; j < b->n; j++) {
             lit *o = &v[k++];
             *o = a->v[i];
+            const char *add = b->v[j].s;
+            size_t add_n = b->v[j].n;
+            /* One gap between words, however it is written. */
+            if (add_n && add[0] == ' ' && o->n && o->s[o->n - 1] == ' ') {
+                add++;
+                add_n--;
+            }
             size_t room = LIT_MAX - o->n;
-            size_t take = b->v[j].n < room ? b->v[j].n : room;
-            memcpy(o->s + o->n, b->v[j].s, take);
+            size_t take = add_n < room ? add_n : room;
+            memcpy(o->s + o->n, add, take);
             o->n += take;
-            o->open = b->v[j].open && take == b->v[j].n;
+            o->open = b->v[j].open && take == add_n;
         }
     }
     hm_free(a->v);
@@ -360,6 +374,66 @@ static int plain_group(const char *p, const char **inner)
     return 1;
 }
 
+/* If P starts a piece of punctuation the scan would take as part of a gap
+ * (a literal such as ' , - & or a curly quote, an escaped one such as \. or
+ * a class of them and white space such as ['’] or [-\s]), returns the
+ * position after it; otherwise NULL. */
+static const char *gap_atom(const char *p)
+{
+    static const char *const curly[] = {"\xE2\x80\x99", "\xE2\x80\x98", "\xE2\x80\x9C",
+                                        "\xE2\x80\x9D", "\xE2\x80\x93", "\xE2\x80\x94",
+                                        "\xE2\x80\x90", "\xE2\x80\x91"};
+    for (size_t i = 0; i < sizeof curly / sizeof curly[0]; i++)
+        if (!strncmp(p, curly[i], 3))
+            return p + 3;
+    if (strchr("',-&/:;\"", *p) && *p)
+        return p + 1;
+    if (p[0] == '\\' && p[1] && strchr(".,-'&/:;!\"", p[1]))
+        return p + 2;
+    if (p[0] != '[' || p[1] == '^')
+        return NULL;
+    const char *q = p + 1;
+    while (*q && *q != ']') {
+        int curly_char = 0;
+        for (size_t i = 0; i < sizeof curly / sizeof curly[0]; i++)
+            if (!strncmp(q, curly[i], 3))
+                curly_char = 1;
+        if (curly_char)
+            q += 3;
+        else if (q[0] == '\\' && q[1] && strchr("sh.,-'&/", q[1]))
+            q += 2;
+        else if (strchr("',-&/ ", *q))
+            q++;
+        else
+            return NULL;
+    }
+    return *q == ']' && q > p + 1 ? q + 1 : NULL;
+}
+
+/* If P starts a class of plain letters and digits ([sz]), fills ATOM with
+ * one string a character and returns the position after it; else NULL. */
+static const char *letter_class(const char *p, litset *atom)
+{
+    if (p[0] != '[' || p[1] == '^')
+        return NULL;
+    const char *q = p + 1;
+    while (*q && *q != ']' && slot((unsigned char)*q) >= 0)
+        q++;
+    if (*q != ']' || q == p + 1)
+        return NULL;
+    for (const char *c = p + 1; c < q; c++) {
+        char ch = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+        litset one = {0};
+        if (set_single(&one, &ch, 1) < 0 || set_union(atom, &one) < 0) {
+            set_free(&one);
+            set_free(atom);
+            return q + 1; /* atom left empty: out of memory */
+        }
+        set_free(&one);
+    }
+    return q + 1;
+}
+
 /* Extends SET with the atoms of a sequence at *PP, as far as they are
  * literal. Leaves *PP at the '|' or ')' ending the sequence. */
 static int set_sequence(litset *set, const char **pp)
@@ -397,9 +471,20 @@ static int set_sequence(litset *set, const char **pp)
                 set_free(&one);
             }
             next = p + 2;
-        } else if (p[0] == '\\' && (p[1] == 's' || p[1] == 'h') && p[2] == '+') {
+        } else if (p[0] == '\\' && (p[1] == 's' || p[1] == 'h')) {
+            /* White space: the gap between words. */
             r = set_single(&atom, " ", 1);
-            next = p + 3;
+            next = p + 2;
+            if (*next == '+') /* one gap or more: the scan takes a run as one */
+                next++;
+        } else if ((next = gap_atom(p)) != NULL) {
+            /* Punctuation, or a class of it, stands where the scan sees a gap:
+             * the gap it sees is never shorter. */
+            r = set_single(&atom, " ", 1);
+            if (*next == '+')
+                next++;
+        } else if ((next = letter_class(p, &atom)) != NULL) {
+            r = atom.n ? 0 : -2;
         } else if (plain_group(p, &inner)) {
             r = set_alternatives(&atom, &inner);
             if (r == 0 && *inner != ')')
@@ -418,6 +503,9 @@ static int set_sequence(litset *set, const char **pp)
                        next[4] == '}') {
                 optional = 1;
                 next += 5;
+            } else if (*next == '*' && atom.n == 1 && atom.v[0].n == 1 && atom.v[0].s[0] == ' ') {
+                optional = 1; /* a gap or none: the scan takes a run of gap as one */
+                next++;
             } else if (*next == '*' || *next == '{') {
                 r = -1; /* any number, or none: stop before it */
             }
