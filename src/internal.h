@@ -136,9 +136,10 @@ int hm_phrase_regex(hm_buf *out, const char *phrase);
 
 /* ---- markup.c: documents → plain text with an offset map ----------------- */
 
+/* Offsets fit in 32 bits: md4c reads at most 4 GiB (MD_SIZE). */
 typedef struct hm_seg {
-    size_t plain, plain_len; /* a run of the plain text */
-    size_t src, src_len;     /* the source bytes it came from */
+    uint32_t plain, plain_len; /* a run of the plain text */
+    uint32_t src, src_len;     /* the source bytes it came from */
 } hm_seg;
 
 typedef struct hm_range {

@@ -37,7 +37,8 @@ static int add_seg(hm_plain *p, size_t plain, size_t plain_len, size_t src, size
         p->segs = s;
         p->cap_segs = cap;
     }
-    p->segs[p->n_segs++] = (hm_seg){plain, plain_len, src, src_len};
+    p->segs[p->n_segs++] =
+        (hm_seg){(uint32_t)plain, (uint32_t)plain_len, (uint32_t)src, (uint32_t)src_len};
     return 0;
 }
 
@@ -399,7 +400,8 @@ int hm_markup_markdown(hm_plain *p, const char *data, size_t len)
     parser.enter_span = on_enter_span;
     parser.leave_span = on_leave_span;
     parser.text = on_text;
-    if (hm_buf_grow(&p->own, len / 2 + 16) < 0)
+    /* The prose is mostly the source less its markup: one allocation. */
+    if (hm_buf_grow(&p->own, len + 64) < 0)
         return -1;
     if (len - skip > (size_t)(MD_SIZE)-1) {
         hm_plain_free(p);

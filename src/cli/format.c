@@ -298,9 +298,13 @@ static void json_file(formatter *f, const char *path, const char *data, size_t l
 {
     (void)data;
     (void)len;
-    json_t *file = json_object();
-    json_object_set_new(file, "path", jstr(path));
-    json_t *arr = json_array();
+    /* The file's findings are written one at a time, so that a file with
+     * thousands of them does not hold them all in memory as JSON. */
+    fputs(f->files ? ",\n  {\"path\": " : "\n  {\"path\": ", f->out);
+    json_t *name = jstr(path);
+    json_dumpf(name, f->out, JSON_ENCODE_ANY);
+    json_decref(name);
+    fputs(", \"findings\": [", f->out);
     for (size_t i = 0; i < n; i++) {
         const hmmm_finding *x = fs[i];
         const hmmm_rule *r = x->rule;
@@ -335,12 +339,12 @@ static void json_file(formatter *f, const char *path, const char *data, size_t l
         json_object_set_new(o, "link", jstr_or_null(r->link));
         if (x->mention)
             json_object_set_new(o, "mention", json_true());
-        json_array_append_new(arr, o);
+        if (i)
+            fputs(", ", f->out);
+        json_dumpf(o, f->out, 0);
+        json_decref(o);
     }
-    json_object_set_new(file, "findings", arr);
-    fputs(f->files ? ",\n  " : "\n  ", f->out);
-    json_dumpf(file, f->out, 0);
-    json_decref(file);
+    fputs("]}", f->out);
 }
 
 static void json_end(formatter *f, const summary *s)
