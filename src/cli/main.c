@@ -463,34 +463,23 @@ static int cmd_check(const options *o)
 
 /* ---- rules, explain and test ----------------------------------------- */
 
-static int cmd_rules(const options *o)
+/* Runs FN with the rules loaded as the config and options say; hmmm test
+ * (TEST) also loads its arguments and leaves the config's disable, levels
+ * and accept out, so that every rule's own examples are checked as written. */
+static int with_rules(const options *o, int test, int (*fn)(const options *, const hmmm_ruleset *))
 {
-    hmmm_ruleset *rs = config_and_rules(o, NULL, 0, 1);
+    hmmm_ruleset *rs =
+        test ? config_and_rules(o, o->args, o->n_args, 0) : config_and_rules(o, NULL, 0, 1);
     if (!rs)
         return EXIT_TROUBLE;
-    int rc = list_rules(o, rs);
+    int rc = fn(o, rs);
     hmmm_ruleset_free(rs);
     return rc;
 }
 
-static int cmd_explain(const options *o)
+static int selftest(const options *o, const hmmm_ruleset *rs)
 {
-    hmmm_ruleset *rs = config_and_rules(o, NULL, 0, 1);
-    if (!rs)
-        return EXIT_TROUBLE;
-    int rc = explain(o, rs);
-    hmmm_ruleset_free(rs);
-    return rc;
-}
-
-static int cmd_test(const options *o)
-{
-    hmmm_ruleset *rs = config_and_rules(o, o->args, o->n_args, 0);
-    if (!rs)
-        return EXIT_TROUBLE;
-    int rc = run_selftest(o, rs, o->args, o->n_args, want_color(o->color, stdout));
-    hmmm_ruleset_free(rs);
-    return rc;
+    return run_selftest(o, rs, o->args, o->n_args, want_color(o->color, stdout));
 }
 
 int main(int argc, char **argv)
@@ -505,13 +494,13 @@ int main(int argc, char **argv)
     }
     switch (o.cmd) {
     case CMD_RULES:
-        rc = cmd_rules(&o);
+        rc = with_rules(&o, 0, list_rules);
         break;
     case CMD_EXPLAIN:
-        rc = cmd_explain(&o);
+        rc = with_rules(&o, 0, explain);
         break;
     case CMD_TEST:
-        rc = cmd_test(&o);
+        rc = with_rules(&o, 1, selftest);
         break;
     case CMD_CHECK:
         rc = cmd_check(&o);
