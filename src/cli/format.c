@@ -215,8 +215,12 @@ static void pretty_file(formatter *f, const char *path, const char *data, size_t
             first_sentence(g->definition, sentence, sizeof sentence);
             fprintf(f->out, "%*s = %sglossary:%s %s: %s", w, "", c(f, GREEN), c(f, RESET), g->term,
                     sentence);
-            if (g->source)
-                fprintf(f->out, " %s(%s)%s", c(f, DIM), g->source, c(f, RESET));
+            if (g->source) {
+                /* The first of the sources; hmmm explain shows them all. */
+                size_t first = strcspn(g->source, ";");
+                fprintf(f->out, " %s(%.*s%s)%s", c(f, DIM), (int)first, g->source,
+                        g->source[first] ? "; ..." : "", c(f, RESET));
+            }
             fputc('\n', f->out);
         }
     }
