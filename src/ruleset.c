@@ -792,7 +792,12 @@ void hmmm_ruleset_set_prefilter(hmmm_ruleset *rs, int on)
 
 hmmm_ruleset *hmmm_ruleset_new(void)
 {
-    return hm_calloc(1, sizeof(hmmm_ruleset));
+    hmmm_ruleset *rs = hm_calloc(1, sizeof(hmmm_ruleset));
+    /* HMMM_NO_JIT in the environment turns the JIT off everywhere: valgrind
+     * cannot follow machine code made at run time, and reports noise. */
+    if (rs && getenv("HMMM_NO_JIT"))
+        rs->no_jit = 1;
+    return rs;
 }
 
 void hmmm_ruleset_free(hmmm_ruleset *rs)

@@ -66,7 +66,8 @@ static hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const 
     }
     hmmm_status st = HMMM_OK, s;
     hmmm_ruleset_set_prefilter(rs, !o->no_prefilter);
-    hmmm_ruleset_set_jit(rs, jit);
+    if (!jit)
+        hmmm_ruleset_set_jit(rs, 0);
     if (!o->no_builtin) {
         size_t n_packs;
         const char *const *packs = hmmm_config_packs(cfg, &n_packs);
