@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -591,6 +592,12 @@ static void commonmark_examples(void **state)
 int main(int argc, char **argv)
 {
     json_path = argc > 1 ? argv[1] : getenv("HMMM_COMMONMARK_JSON");
+    /* Outside the project's workspace the examples may not be there: say
+     * so and exit 77, which ctest reports as skipped (CI checks it ran). */
+    if (json_path && access(json_path, R_OK) != 0) {
+        fprintf(stderr, "the CommonMark examples are not at %s: not checked\n", json_path);
+        return 77;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(commonmark_examples),
     };
