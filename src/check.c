@@ -205,6 +205,7 @@ typedef struct matcher {
     const hm_plain *plain;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
+    pcre2_match_context *near_ctx; /* the same limits, and an offset limit */
     int limit_hit;
 } matcher;
 
@@ -221,7 +222,10 @@ static int is_word_char(const char *s, size_t len, size_t i)
                c == '_';
     uint32_t cp;
     size_t k = hm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-    /* Letters beyond ASCII; not punctuation such as quotes and dashes. */
+    /* Letters beyond ASCII; not punctuation such as quotes and dashes, but
+     * the connectors that a pattern's \w matches (U+203F, U+2040, U+2054). */
+    if (cp == 0x203F || cp == 0x2040 || cp == 0x2054)
+        return 1;
     return k && !(cp >= 0x2000 && cp <= 0x206F) && cp != 0xA0 && cp != 0xAB && cp != 0xBB &&
            cp != 0xFFFC;
 }
@@ -455,25 +459,32 @@ typedef struct run {
     int limits;
 } run;
 
-/* Bytes either side of a match searched for an exception or an accepted
- * phrase around it. */
+/* Bytes either side of a match searched, at most, for an exception or an
+ * accepted phrase around it. */
 #define AROUND 512
 
-/* Whether a match of RE (an exception, an accepted phrase) holds the match
- * at [S, E): searched for near it only, so the cost of a check does not grow
- * with the document. 1 yes, 0 no, -1 out of memory. */
-static int held_by(matcher *m, const pcre2_code *re, size_t s, size_t e)
+/* Whether a match of RE (an exception, an accepted phrase; at most WORDS
+ * words long) holds the match at [S, E): one that starts at most WORDS words
+ * before it and ends at or after its end. Only that stretch is searched, so
+ * the cost of a check does not grow with the document. 1 yes, 0 no, -1 out
+ * of memory. */
+static int held_by(matcher *m, const pcre2_code *re, unsigned words, size_t s, size_t e)
 {
     const char *text = m->plain->text;
     size_t len = m->plain->len;
     size_t from = s > AROUND ? s - AROUND : 0;
     while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
         from--;
+    size_t back = words_back(text, len, s, words);
+    if (back > from)
+        from = back;
     size_t to = len - e > AROUND ? e + AROUND : len;
     while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
         to++;
+    /* No match that starts after S can hold the match. */
+    pcre2_set_offset_limit(m->near_ctx, s);
     while (from <= s) {
-        int rc = pcre2_match(re, (PCRE2_SPTR)text, to, from, 0, m->md, m->mctx);
+        int rc = pcre2_match(re, (PCRE2_SPTR)text, to, from, 0, m->md, m->near_ctx);
         if (rc == PCRE2_ERROR_NOMATCH)
             return 0;
         if (rc < 0)
@@ -492,9 +503,10 @@ static int add_candidate(void *arg, size_t s, size_t e)
 {
     run *r = arg;
     int held;
-    if (r->rule->exc_re && (held = held_by(r->m, r->rule->exc_re, s, e)) != 0)
+    if (r->rule->exc_re && (held = held_by(r->m, r->rule->exc_re, r->rule->exc_words, s, e)) != 0)
         return held < 0 ? -1 : 0;
-    if (r->rs->accept_re && (held = held_by(r->m, r->rs->accept_re, s, e)) != 0)
+    if (r->rs->accept_re &&
+        (held = held_by(r->m, r->rs->accept_re, r->rs->accept_words, s, e)) != 0)
         return held < 0 ? -1 : 0;
     if (r->rule->pub.has_context && !context_allows(r->m, r->rule, s, e))
         return 0;
@@ -675,7 +687,7 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     hm_lines lines = {0};
     directives ds = {0};
     run r = {0};
-    pcre2_match_context *mctx = NULL;
+    pcre2_match_context *mctx = NULL, *near_ctx = NULL;
     pcre2_match_data *md = NULL;
     int have_plain = 0, limits = 0;
 
@@ -700,7 +712,9 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     pcre2_set_match_limit(mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(mctx, DEPTH_LIMIT);
     pcre2_set_heap_limit(mctx, HEAP_LIMIT);
-    matcher m = {.plain = &plain, .md = md, .mctx = mctx};
+    if (!(near_ctx = pcre2_match_context_copy(mctx)))
+        goto done;
+    matcher m = {.plain = &plain, .md = md, .mctx = mctx, .near_ctx = near_ctx};
 
     r.m = &m;
     r.rs = rs;
@@ -779,6 +793,7 @@ done:
         hm_plain_free(&plain);
     pcre2_match_data_free(md);
     pcre2_match_context_free(mctx);
+    pcre2_match_context_free(near_ctx);
     if (st == HMMM_ENOMEM) {
         hmmm_result_free(res);
         return st;

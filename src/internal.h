@@ -200,8 +200,9 @@ typedef struct hm_rule {
     int pattern_quoted;
     pcre2_code *re; /* compiled anchored when the prefilter finds its places */
     int anchored;
-    pcre2_code *exc_re;
-    size_t index; /* position in the ruleset */
+    pcre2_code *exc_re; /* compiled to take an offset limit */
+    unsigned exc_words; /* the most words a match of an exception spans */
+    size_t index;       /* position in the ruleset */
 } hm_rule;
 
 typedef struct hm_gloss {
@@ -228,12 +229,13 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
 
 struct hmmm_ruleset {
     hm_arena arena;
-    hm_vec rules;  /* hm_rule *, every rule loaded */
-    hm_vec active; /* hm_rule *, the ones not disabled */
-    hm_vec gloss;  /* hm_gloss * */
-    hm_vec packs;  /* hmmm_pack * */
-    hm_vec accept; /* char *, phrases never flagged */
-    pcre2_code *accept_re;
+    hm_vec rules;          /* hm_rule *, every rule loaded */
+    hm_vec active;         /* hm_rule *, the ones not disabled */
+    hm_vec gloss;          /* hm_gloss * */
+    hm_vec packs;          /* hmmm_pack * */
+    hm_vec accept;         /* char *, phrases never flagged */
+    pcre2_code *accept_re; /* compiled to take an offset limit */
+    unsigned accept_words;
     hm_prefilter *pf; /* NULL when every rule is scanned in full */
     int no_prefilter;
     int no_jit;

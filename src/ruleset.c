@@ -592,6 +592,26 @@ pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint
     return re;
 }
 
+/* A bound on the number of words a match of any of the N PHRASES spans, as
+ * the checker counts words: each run of ASCII letters and digits is one, and
+ * so may be each character beyond ASCII. */
+static unsigned phrases_words(char *const *phrases, size_t n)
+{
+    unsigned most = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned words = 1, in = 0;
+        for (const unsigned char *p = (const unsigned char *)phrases[i]; *p; p++) {
+            int w = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                    (*p >= '0' && *p <= '9') || *p == '_';
+            words += (w && !in) + (*p >= 0xC0);
+            in = w;
+        }
+        if (words > most)
+            most = words;
+    }
+    return most;
+}
+
 /* Builds one alternation from a list of phrases (and an optional pattern). */
 static int build_pattern(hm_buf *out, char *const *words, size_t n_words, const char *pattern)
 {
@@ -697,7 +717,9 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
         hm_buf_free(&pat);
         return HMMM_ENOMEM;
     }
-    r->exc_re = hm_compile(pat.data, pat.len, r->case_sensitive, 0, !rs->no_jit, &ec, &eo);
+    r->exc_words = phrases_words(r->exceptions, r->n_exceptions);
+    r->exc_re = hm_compile(pat.data, pat.len, r->case_sensitive, PCRE2_USE_OFFSET_LIMIT,
+                           !rs->no_jit, &ec, &eo);
     if (!r->exc_re) {
         pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
         st = hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
@@ -761,7 +783,9 @@ hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags)
             hm_buf_free(&pat);
             return HMMM_ENOMEM;
         }
-        rs->accept_re = hm_compile(pat.data, pat.len, 0, 0, !rs->no_jit, &ec, &eo);
+        rs->accept_words = phrases_words((char *const *)rs->accept.items, rs->accept.n);
+        rs->accept_re =
+            hm_compile(pat.data, pat.len, 0, PCRE2_USE_OFFSET_LIMIT, !rs->no_jit, &ec, &eo);
         hm_buf_free(&pat);
         if (!rs->accept_re)
             st = hm_diag(diags, "", 0, 0, "the accepted phrases do not make a valid pattern");

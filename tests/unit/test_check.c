@@ -87,6 +87,31 @@ static void exceptions_drop_matches_inside_them(void **state)
     hmmm_ruleset_free(rs);
 }
 
+/* An exception is looked for only where it could hold the match: from as
+ * many words before it as the longest exception has. One that starts that
+ * far back still holds it; one that ends before it does not. */
+static void exceptions_reach_back_their_own_length(void **state)
+{
+    (void)state;
+    const char *y = "pack: t\nrules:\n"
+                    "  - id: engage\n    words: [engage]\n"
+                    "    exceptions: [\"we didn't even try to engage\"]\n"
+                    "    message: m\n";
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    assert_int_equal(hmmm_ruleset_load_buffer(rs, "t.yaml", y, strlen(y), d), HMMM_OK);
+    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+    hmmm_diags_free(d);
+    hmmm_result *res = check(rs,
+                             "We didn't even try to\nengage. We didn't even try. To engage "
+                             "them we didn't even try to engage.",
+                             HMMM_TEXT);
+    assert_int_equal(hmmm_result_count(res), 1);
+    assert_int_equal(hmmm_result_get(res, 0)->offset, 53);
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
 static void markdown_positions(void **state)
 {
     (void)state;
@@ -278,6 +303,7 @@ int main(void)
         cmocka_unit_test(finding_fields),
         cmocka_unit_test(document_order_and_levels),
         cmocka_unit_test(exceptions_drop_matches_inside_them),
+        cmocka_unit_test(exceptions_reach_back_their_own_length),
         cmocka_unit_test(markdown_positions),
         cmocka_unit_test(directives),
         cmocka_unit_test(directives_in_markdown_code_are_not_honoured),
