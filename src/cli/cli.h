@@ -65,6 +65,18 @@ typedef struct file_list {
 int collect_files(const options *o, const hmmm_config *cfg, file_list *out);
 void file_list_free(file_list *fl);
 
+/* input.c: a document in memory. */
+typedef struct input {
+    char *data;
+    size_t len;
+    size_t mapped; /* bytes mapped for it, or 0 when malloc'd */
+} input;
+
+/* Return 0 or an errno. */
+int input_read_path(const char *path, input *in);
+int input_read_stdin(input *in);
+void input_free(input *in);
+
 /* format.c: the output formats. */
 typedef struct summary {
     size_t files, findings, by_level[3], words;

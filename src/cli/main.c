@@ -125,8 +125,7 @@ static hmmm_ruleset *config_and_rules(const options *o, const char *const *extra
 typedef struct job {
     const char *path;    /* as given; "-" for stdin */
     const char *display; /* as printed */
-    char *data;
-    size_t len;
+    input in;
     hmmm_result *res;
     hmmm_status st;
     int read_error; /* errno, or 0 */
@@ -143,84 +142,6 @@ typedef struct pool {
     pthread_cond_t cv;
 } pool;
 
-static int read_stdin(char **data, size_t *len)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return ENOMEM;
-    for (;;) {
-        if (n == cap) {
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                return ENOMEM;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        ssize_t got = read(0, buf + n, cap - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            int e = errno;
-            free(buf);
-            return e;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    *data = buf;
-    *len = n;
-    return 0;
-}
-
-static int read_path(const char *path, char **data, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno;
-    size_t cap = 65536, n = 0;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long size = ftell(f);
-        if (size > 0)
-            cap = (size_t)size + 1;
-        rewind(f);
-    }
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return ENOMEM;
-    }
-    for (;;) {
-        if (n == cap) {
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                fclose(f);
-                return ENOMEM;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            int e = ferror(f) ? (errno ? errno : EIO) : 0;
-            fclose(f);
-            if (e) {
-                free(buf);
-                return e;
-            }
-            break;
-        }
-    }
-    *data = buf;
-    *len = n;
-    return 0;
-}
-
 static hmmm_doctype doc_type(const options *o, const char *display)
 {
     if (o->type >= 0)
@@ -231,12 +152,12 @@ static hmmm_doctype doc_type(const options *o, const char *display)
 
 static void run_job(const pool *p, job *j)
 {
-    if (!j->data && !j->read_error)
-        j->read_error = !strcmp(j->path, "-") ? read_stdin(&j->data, &j->len)
-                                              : read_path(j->path, &j->data, &j->len);
+    if (!j->in.data && !j->read_error)
+        j->read_error =
+            !strcmp(j->path, "-") ? input_read_stdin(&j->in) : input_read_path(j->path, &j->in);
     if (j->read_error)
         return;
-    j->st = hmmm_check_with(p->rs, j->data, j->len, doc_type(p->o, j->display),
+    j->st = hmmm_check_with(p->rs, j->in.data, j->in.len, doc_type(p->o, j->display),
                             p->o->mentions ? HMMM_CHECK_MENTIONS : 0, &j->res);
 }
 
@@ -309,13 +230,12 @@ static void report_job(const options *o, formatter *fmt, job *j, int min_level, 
     sum->findings += k;
     sum->words += hmmm_result_words(j->res);
     if (fmt)
-        formatter_file(fmt, j->display, j->data, j->len, shown, k);
+        formatter_file(fmt, j->display, j->in.data, j->in.len, shown, k);
     free(shown);
 done:
     hmmm_result_free(j->res);
     j->res = NULL;
-    free(j->data);
-    j->data = NULL;
+    input_free(&j->in);
 }
 
 static int online_cpus(void)
@@ -362,22 +282,22 @@ static int cmd_check(const options *o)
         out.trouble = 1;
 
     /* Standard input is read now, so that its size is known. */
-    char *stdin_data = NULL;
-    size_t stdin_len = 0, total = 0;
+    input stdin_in = {0};
+    size_t total = 0;
     int stdin_error = 0;
     for (size_t i = 0; i < fl.n; i++) {
         struct stat st;
         if (!strcmp(fl.paths[i], "-")) {
-            if (!stdin_data && !stdin_error)
-                stdin_error = read_stdin(&stdin_data, &stdin_len);
-            total += stdin_len;
+            if (!stdin_in.data && !stdin_error)
+                stdin_error = input_read_stdin(&stdin_in);
+            total += stdin_in.len;
         } else if (stat(fl.paths[i], &st) == 0) {
             total += (size_t)st.st_size;
         }
     }
     hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1, total >= JIT_WORTH_IT);
     if (!rs) {
-        free(stdin_data);
+        input_free(&stdin_in);
         file_list_free(&fl);
         hmmm_config_free(cfg);
         return EXIT_TROUBLE;
@@ -391,7 +311,7 @@ static int cmd_check(const options *o)
     if (!p.jobs || (!o->quiet && !fmt)) {
         errorf("out of memory");
         free(p.jobs);
-        free(stdin_data);
+        input_free(&stdin_in);
         formatter_free(fmt);
         file_list_free(&fl);
         hmmm_ruleset_free(rs);
@@ -400,11 +320,10 @@ static int cmd_check(const options *o)
     }
     for (size_t i = 0; i < fl.n; i++) {
         p.jobs[i].path = fl.paths[i];
-        if (!strcmp(fl.paths[i], "-") && (stdin_data || stdin_error)) {
-            p.jobs[i].data = stdin_data;
-            p.jobs[i].len = stdin_len;
+        if (!strcmp(fl.paths[i], "-") && (stdin_in.data || stdin_error)) {
+            p.jobs[i].in = stdin_in;
             p.jobs[i].read_error = stdin_error;
-            stdin_data = NULL;
+            memset(&stdin_in, 0, sizeof stdin_in);
             stdin_error = 0;
         }
         p.jobs[i].display = !strcmp(fl.paths[i], "-")
@@ -447,7 +366,7 @@ static int cmd_check(const options *o)
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv);
     free(p.jobs);
-    free(stdin_data);
+    input_free(&stdin_in);
     formatter_free(fmt);
     file_list_free(&fl);
     hmmm_ruleset_free(rs);
