@@ -12,13 +12,19 @@
  * superset of the places, never fewer. */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
-/* The characters a prefix is made of: a-z, 0-9, and SEP, which stands for
- * the white space (or hyphen) between two words of a phrase. */
-#define ALPHABET 37
-#define SEP 36
+/* The characters a prefix is made of: a-z; DIGITS, which stands for a run
+ * of one or more digits (so "\d+ week" is a key like any other, and a
+ * number starts no more places than a word); and SEP, which stands for the
+ * white space (or hyphen) between two words of a phrase. */
+#define ALPHABET 28
+#define DIGITS 26
+#define SEP 27
 #define NO_NODE UINT32_MAX
 /* The longest prefix kept: a shorter one is still a valid prefix. */
 #define LIT_MAX 48
@@ -30,7 +36,7 @@ typedef struct node {
     uint32_t first_edge;
     uint32_t first_rule; /* index into rule_ids of the rules ending here */
     uint32_t n_rules;
-    uint32_t n_edges;
+    uint32_t slots; /* bit K set when an edge is labelled K; edges go in order of K */
 } node;
 
 /* A key while building: LEN slots at OFF in the key buffer, for RULE. */
@@ -55,6 +61,16 @@ struct hm_prefilter {
     size_t n_rules;
 };
 
+/* Set bits in X (without a library call where the processor lacks an
+ * instruction for it). */
+static inline uint32_t bits_in(uint32_t x)
+{
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+    return (x * 0x01010101u) >> 24;
+}
+
 /* A byte's place in the alphabet, or -1. Upper case folds to lower case;
  * a space in a prefix stands for SEP. */
 static int key_slot(unsigned char c)
@@ -69,7 +85,7 @@ static int slot(unsigned char c)
     if (c >= 'A' && c <= 'Z')
         return c - 'A';
     if (c >= '0' && c <= '9')
-        return 26 + c - '0';
+        return DIGITS;
     return -1;
 }
 
@@ -94,11 +110,6 @@ static int text_slot(const unsigned char *s, size_t n, size_t *len)
     return -1;
 }
 
-static int is_word_byte(unsigned char c)
-{
-    return slot(c) >= 0 || c == '_';
-}
-
 /* Records PREFIX (lower-case letters, digits, and spaces for SEP) as a key
  * of RULE. */
 static int add_prefix(hm_prefilter *pf, const char *prefix, size_t len, uint32_t rule)
@@ -116,10 +127,14 @@ static int add_prefix(hm_prefilter *pf, const char *prefix, size_t len, uint32_t
         int k = slot((unsigned char)prefix[i]);
         if (k < 0)
             k = key_slot((unsigned char)prefix[i]);
-        if (k < 0 || hm_buf_addc(&pf->keys, (char)k) < 0)
+        if (k < 0)
+            return -1;
+        if (k == DIGITS && pf->keys.len > off && pf->keys.data[pf->keys.len - 1] == DIGITS)
+            continue; /* digits in a row are one run */
+        if (hm_buf_addc(&pf->keys, (char)k) < 0)
             return -1;
     }
-    pf->entries[pf->n_entries++] = (entry){(uint32_t)off, (uint32_t)len, rule};
+    pf->entries[pf->n_entries++] = (entry){(uint32_t)off, (uint32_t)(pf->keys.len - off), rule};
     return 0;
 }
 
@@ -366,16 +381,21 @@ static int plain_group(const char *p, const char **inner)
         return 1;
     }
     const char *q = p + 2;
-    while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '-')
-        q++;
-    if (*q != ':')
+    int extended = 0; /* (?x: ignores white space, so it is not a gap */
+    for (int on = 1; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '-'; q++) {
+        if (*q == '-')
+            on = 0;
+        else if (*q == 'x' && on)
+            extended = 1;
+    }
+    if (*q != ':' || extended)
         return 0;
     *inner = q + 1;
     return 1;
 }
 
 /* If P starts a piece of punctuation the scan would take as part of a gap
- * (a literal such as ' , - & or a curly quote, an escaped one such as \. or
+ * (a space, a literal such as ' , - & or a curly quote, an escaped one such as \. or
  * a class of them and white space such as ['’] or [-\s]), returns the
  * position after it; otherwise NULL. */
 static const char *gap_atom(const char *p)
@@ -386,7 +406,7 @@ static const char *gap_atom(const char *p)
     for (size_t i = 0; i < sizeof curly / sizeof curly[0]; i++)
         if (!strncmp(p, curly[i], 3))
             return p + 3;
-    if (strchr("',-&/:;\"", *p) && *p)
+    if (strchr("',-&/:;\" ", *p) && *p)
         return p + 1;
     if (p[0] == '\\' && p[1] && strchr(".,-'&/:;!\"", p[1]))
         return p + 2;
@@ -434,6 +454,32 @@ static const char *letter_class(const char *p, litset *atom)
     return q + 1;
 }
 
+/* After a digit at *PP: "+" or "{N}", "{N,}", "{N,M}" with N at least 1
+ * repeat it, which the keys' runs of digits take as one. Steps over a brace
+ * quantifier (leaving a "+" for the caller) and returns 1 when one follows. */
+static int digit_run(const char **pp)
+{
+    const char *p = *pp;
+    if (*p == '+')
+        return 1;
+    if (*p != '{' || p[1] < '1' || p[1] > '9')
+        return 0;
+    p++;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == ',')
+        p++;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p != '}')
+        return 0;
+    p++;
+    if (*p == '?' || *p == '+')
+        return 0; /* lazy or possessive: leave it alone */
+    *pp = p;
+    return 1;
+}
+
 /* Extends SET with the atoms of a sequence at *PP, as far as they are
  * literal. Leaves *PP at the '|' or ')' ending the sequence. */
 static int set_sequence(litset *set, const char **pp)
@@ -454,23 +500,18 @@ static int set_sequence(litset *set, const char **pp)
             continue;
         }
         litset atom = {0};
-        int r = 0;
+        int r = 0, digits = 0;
         const char *next, *inner;
         if (slot((unsigned char)*p) >= 0) {
             char c = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
             r = set_single(&atom, &c, 1);
             next = p + 1;
         } else if (p[0] == '\\' && p[1] == 'd') {
-            /* A digit: one string for each. */
+            /* A digit: any stands for all, as the keys hold runs of digits. */
             r = set_single(&atom, "0", 1);
-            for (char d = '1'; r == 0 && d <= '9'; d++) {
-                litset one = {0};
-                r = set_single(&one, &d, 1);
-                if (r == 0)
-                    r = set_union(&atom, &one);
-                set_free(&one);
-            }
             next = p + 2;
+            if (digit_run(&next))
+                digits = 1;
         } else if (p[0] == '\\' && (p[1] == 's' || p[1] == 'h')) {
             /* White space: the gap between words. */
             r = set_single(&atom, " ", 1);
@@ -523,8 +564,12 @@ static int set_sequence(litset *set, const char **pp)
             close_all(set);
             break;
         }
-        if (*next == '+') /* one or more: the first is certain, the rest not */
+        /* One or more: the first is certain, the rest not, except for
+         * digits, whose run is one character of the keys. */
+        if (*next == '+' && !digits)
             close_all(set);
+        if (*next == '+' && digits)
+            next++;
         p = next;
     }
     /* Skip to the end of this alternative, whatever it holds. */
@@ -731,7 +776,7 @@ static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
         return NO_NODE;
     pf->n_edges += groups;
     pf->nodes[me].first_edge = (uint32_t)first;
-    pf->nodes[me].n_edges = (uint32_t)groups;
+    pf->nodes[me].slots = 0;
     size_t g = 0;
     while (i < hi) {
         unsigned char k = keys[pf->entries[i].off + depth];
@@ -742,6 +787,7 @@ static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
         if (child == NO_NODE)
             return NO_NODE;
         pf->edge_slot[first + g] = k;
+        pf->nodes[me].slots |= 1u << k;
         pf->edge_child[first + g] = child;
         g++;
         i = j;
@@ -782,7 +828,7 @@ hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
         goto fail;
     for (int k = 0; k < ALPHABET; k++)
         pf->root[k] = NO_NODE;
-    for (uint32_t e = 0; e < pf->nodes[0].n_edges; e++)
+    for (uint32_t e = 0; e < bits_in(pf->nodes[0].slots); e++)
         pf->root[pf->edge_slot[e]] = pf->edge_child[e];
     hm_buf_free(&pf->keys);
     hm_free(pf->entries);
@@ -798,7 +844,8 @@ int hm_prefilter_covers(const hm_prefilter *pf, size_t rule)
     return pf && rule < pf->n_rules && pf->indexed[rule];
 }
 
-/* Byte classes for the scan: 0-35 a letter or digit's slot; then: */
+/* Byte classes for the scan: a letter or digit's slot (below ALPHABET);
+ * then: */
 enum { C_UNDERSCORE = 40, C_FOLD = 41 /* may start K or long s */, C_OTHER = 42 };
 
 static unsigned char byte_class(unsigned c)
@@ -820,7 +867,7 @@ static int classes_ready;
  * fill it write the same bytes. */
 static void init_classes(void)
 {
-    if (classes_ready)
+    if (__atomic_load_n(&classes_ready, __ATOMIC_ACQUIRE))
         return;
     for (unsigned c = 0; c < 256; c++)
         classes[c] = byte_class(c);
@@ -829,11 +876,94 @@ static void init_classes(void)
 
 static uint32_t child_of(const hm_prefilter *pf, const node *at, int k)
 {
-    const unsigned char *slots = pf->edge_slot + at->first_edge;
-    for (uint32_t e = 0; e < at->n_edges; e++)
-        if (slots[e] == k)
-            return pf->edge_child[at->first_edge + e];
-    return NO_NODE;
+    uint32_t bit = 1u << k;
+    if (!(at->slots & bit))
+        return NO_NODE;
+    return pf->edge_child[at->first_edge + bits_in(at->slots & (bit - 1))];
+}
+
+/* Three masks of a block of N bytes (at most 64) at S, bit I for byte I:
+ * letters and digits (*ALNUM), the bytes of a word: those and '_' (*WORD),
+ * and the first bytes of a Kelvin sign or a long s (*FOLD). */
+static void block_masks(const unsigned char *s, size_t n, const unsigned char *cls, uint64_t *alnum,
+                        uint64_t *word, uint64_t *fold)
+{
+    uint64_t a = 0, w = 0, f = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    if (n == 64) {
+        const __m128i lower_a = _mm_set1_epi8('a'), case_bit = _mm_set1_epi8(0x20);
+        const __m128i zero = _mm_set1_epi8('0'), under = _mm_set1_epi8('_');
+        const __m128i k25 = _mm_set1_epi8(25), k9 = _mm_set1_epi8(9);
+        const __m128i e2 = _mm_set1_epi8((char)0xE2), c5 = _mm_set1_epi8((char)0xC5);
+        for (; i < 64; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+            __m128i l = _mm_sub_epi8(_mm_or_si128(v, case_bit), lower_a);
+            __m128i is_letter = _mm_cmpeq_epi8(_mm_min_epu8(l, k25), l);
+            __m128i d = _mm_sub_epi8(v, zero);
+            __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(d, k9), d);
+            __m128i an = _mm_or_si128(is_letter, is_digit);
+            __m128i wd = _mm_or_si128(an, _mm_cmpeq_epi8(v, under));
+            __m128i fd = _mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, c5));
+            a |= (uint64_t)(unsigned)_mm_movemask_epi8(an) << i;
+            w |= (uint64_t)(unsigned)_mm_movemask_epi8(wd) << i;
+            f |= (uint64_t)(unsigned)_mm_movemask_epi8(fd) << i;
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        unsigned c = cls[s[i]];
+        a |= (uint64_t)(c < ALPHABET) << i;
+        w |= (uint64_t)(c < ALPHABET || c == C_UNDERSCORE) << i;
+        f |= (uint64_t)(c == C_FOLD) << i;
+    }
+    *alnum = a;
+    *word = w;
+    *fold = f;
+}
+
+/* Walks the trie from the word starting at START, calling FN for each rule
+ * whose prefix the text there begins with. */
+static int walk(const hm_prefilter *pf, const unsigned char *s, size_t len, size_t start,
+                int (*fn)(void *, size_t rule, size_t pos), void *arg)
+{
+    const unsigned char *cls = classes;
+    const node *nodes = pf->nodes;
+    const node *at = NULL; /* the root, whose first step is a table */
+    size_t j = start, clen;
+    while (j < len) {
+        int k = cls[s[j]];
+        clen = 1;
+        if (k == C_FOLD || k == C_UNDERSCORE)
+            k = text_slot(s + j, len - j, &clen);
+        else if (k == C_OTHER)
+            k = -1;
+        uint32_t to;
+        if (k < 0) {
+            /* Between words: any run of other characters is taken as the
+             * gap, which is more than a phrase allows, never less. */
+            to = at ? child_of(pf, at, SEP) : NO_NODE;
+            if (to == NO_NODE)
+                break;
+            while (j < len && text_slot(s + j, len - j, &clen) < 0)
+                j++;
+        } else {
+            to = at ? child_of(pf, at, k) : pf->root[k];
+            if (to == NO_NODE)
+                break;
+            j += clen;
+            if (k == DIGITS) /* a run of digits is one step */
+                while (j < len && cls[s[j]] == DIGITS)
+                    j++;
+        }
+        at = &nodes[to];
+        for (uint32_t r = 0; r < at->n_rules; r++) {
+            int e = fn(arg, pf->rule_ids[at->first_rule + r], start);
+            if (e)
+                return e;
+        }
+    }
+    return 0;
 }
 
 int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
@@ -841,62 +971,28 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
 {
     init_classes();
     const unsigned char *s = (const unsigned char *)text;
-    const unsigned char *cls = classes;
-    const node *nodes = pf->nodes;
-    size_t i = 0;
-    for (;;) {
-        /* Find the next word start: a letter or digit after a non-word byte. */
-        while (i < len && cls[s[i]] == C_OTHER)
-            i++;
-        if (i >= len)
-            break;
-        size_t clen;
-        unsigned c = cls[s[i]];
-        if (c == C_UNDERSCORE || (c == C_FOLD && text_slot(s + i, len - i, &clen) < 0) ||
-            (i > 0 && is_word_byte(s[i - 1]))) {
-            i++;
-            while (i < len && cls[s[i]] <= C_UNDERSCORE)
-                i++;
-            continue;
+    uint64_t before = 0; /* 1 when the byte before the block is a word byte */
+    /* Word starts, a block of 64 bytes at a time: a letter or digit (or a
+     * character folding to one) after a byte that is not part of a word. */
+    for (size_t base = 0; base < len; base += 64) {
+        size_t n = len - base < 64 ? len - base : 64;
+        uint64_t alnum, word, fold;
+        block_masks(s + base, n, classes, &alnum, &word, &fold);
+        uint64_t starts = (alnum | fold) & ~((word << 1) | before);
+        before = word >> 63;
+        while (starts) {
+            size_t i = base + (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            size_t clen;
+            if (classes[s[i]] == C_FOLD && text_slot(s + i, len - i, &clen) < 0)
+                continue;
+            if (pf->root[classes[s[i]] == C_FOLD ? text_slot(s + i, len - i, &clen)
+                                                 : classes[s[i]]] == NO_NODE)
+                continue;
+            int e = walk(pf, s, len, i, fn, arg);
+            if (e)
+                return e;
         }
-        size_t start = i;
-        const node *at = &nodes[0];
-        int at_root = 1;
-        size_t j = i;
-        while (j < len) {
-            int k = cls[s[j]];
-            clen = 1;
-            if (k == C_FOLD || k == C_UNDERSCORE)
-                k = text_slot(s + j, len - j, &clen);
-            else if (k == C_OTHER)
-                k = -1;
-            if (k < 0) {
-                /* Between words: any run of other characters is taken as
-                 * the gap, which is more than a phrase allows, never less. */
-                uint32_t to = at_root ? NO_NODE : child_of(pf, at, SEP);
-                if (to == NO_NODE)
-                    break;
-                while (j < len && text_slot(s + j, len - j, &clen) < 0)
-                    j++;
-                at = &nodes[to];
-            } else {
-                uint32_t to = at_root ? pf->root[k] : child_of(pf, at, k);
-                if (to == NO_NODE)
-                    break;
-                at = &nodes[to];
-                j += clen;
-            }
-            at_root = 0;
-            for (uint32_t r = 0; r < at->n_rules; r++) {
-                int e = fn(arg, pf->rule_ids[at->first_rule + r], start);
-                if (e)
-                    return e;
-            }
-        }
-        /* On to the end of this word: the next word is a start of its own. */
-        i = start + 1;
-        while (i < len && cls[s[i]] <= C_UNDERSCORE)
-            i++;
     }
     return 0;
 }

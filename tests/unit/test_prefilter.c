@@ -99,6 +99,83 @@ static void folding_letters_start_words(void **state)
     hmmm_ruleset_free(rs);
 }
 
+static size_t places_of(const hits *h, size_t rule)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < h->n; i++)
+        n += h->rule[i] == rule;
+    return n;
+}
+
+/* A run of digits is one character of the keys, so a number followed by
+ * the wrong word is not a place. */
+static void digit_runs_are_one_step(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = load("pack: p\nrules:\n"
+                            "  - id: weeks\n"
+                            "    pattern: '\\b(?:\\d+|six)[- ]week\\s+consultation'\n"
+                            "    message: m\n"
+                            "  - id: year\n    pattern: '\\b20\\d{2} plan'\n    message: m\n");
+    assert_true(hm_prefilter_covers(rs->pf, 0));
+    assert_true(hm_prefilter_covers(rs->pf, 1));
+    /*                 0         1         2         3         4         5
+     *                 012345678901234567890123456789012345678901234567890123 */
+    const char *text = "a 12-week consultation, 3 days, 2024 plans, 1 2 week 7";
+    hits h = {0};
+    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h);
+    assert_true(has(&h, 0, 2));
+    assert_true(has(&h, 1, 32));
+    assert_int_equal(places_of(&h, 0), 1); /* not "3 days" nor "2 week 7" */
+    assert_int_equal(places_of(&h, 1), 1);
+    hmmm_result *res;
+    assert_int_equal(hmmm_check(rs, text, strlen(text), HMMM_TEXT, &res), HMMM_OK);
+    assert_int_equal(hmmm_result_count(res), 2);
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+/* A space in a pattern is a gap between words, except where (?x) makes
+ * PCRE2 pass over it. */
+static void spaces_in_patterns(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = load("pack: p\nrules:\n"
+                            "  - id: gap\n    pattern: '\\bfoo bar'\n    message: m\n"
+                            "  - id: x\n    pattern: '\\b(?x:foo bar)'\n    message: m\n");
+    const char *text = "foo baz, foobar";
+    hits h = {0};
+    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h);
+    assert_int_equal(places_of(&h, 0), 0);
+    hmmm_result *res;
+    assert_int_equal(hmmm_check(rs, text, strlen(text), HMMM_TEXT, &res), HMMM_OK);
+    assert_int_equal(hmmm_result_count(res), 1);
+    assert_string_equal(hmmm_result_get(res, 0)->rule->id, "p.x");
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
+/* The scan reads the text 64 bytes at a time: a word that starts on either
+ * side of a block's edge is found, and one that runs across it is not
+ * started again. */
+static void words_across_blocks(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = load(rules);
+    for (size_t at = 56; at <= 72; at++) {
+        char text[160];
+        memset(text, ' ', sizeof text);
+        memcpy(text + at, "service users", 13);
+        memcpy(text + 100, "Xservice users", 14);  /* inside a word, at 101 */
+        memcpy(text + 120, "abcdefghservice", 15); /* over the edge at 128 */
+        hits h = {0};
+        hm_prefilter_scan(rs->pf, text, sizeof text, record, &h);
+        assert_true(has(&h, 0, at));
+        assert_int_equal(places_of(&h, 0), 1);
+    }
+    hmmm_ruleset_free(rs);
+}
+
 static void stops_when_asked(void **state)
 {
     (void)state;
@@ -116,6 +193,9 @@ int main(void)
         cmocka_unit_test(which_rules_are_placed),
         cmocka_unit_test(places_are_word_starts_with_the_prefixes),
         cmocka_unit_test(folding_letters_start_words),
+        cmocka_unit_test(digit_runs_are_one_step),
+        cmocka_unit_test(words_across_blocks),
+        cmocka_unit_test(spaces_in_patterns),
         cmocka_unit_test(stops_when_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
