@@ -96,7 +96,7 @@ static int allowed_at(const hm_plain *p, size_t at)
 
 /* Parses "<!-- hmmm off a, b -->" comments. Returns -1 when out of memory. */
 static int scan_directives(hm_arena *a, const char *s, size_t len, const hm_plain *p,
-                           const hm_lines *lines, directives *out)
+                           hm_lines *lines, directives *out)
 {
     const char *end = s + len;
     for (const char *c = s; (c = memmem(c, (size_t)(end - c), "<!--", 4)); c += 4) {
@@ -139,7 +139,7 @@ static int scan_directives(hm_arena *a, const char *s, size_t len, const hm_plai
         d->kind = kind;
         d->at = (size_t)(close + 3 - s);
         unsigned col;
-        hm_lines_position(lines, s, (size_t)(close - s), &d->line, &col);
+        hm_lines_position(lines, (size_t)(close - s), &d->line, &col);
         /* Names: separated by commas and/or white space. */
         size_t cap = 0;
         while (q < close) {
@@ -557,16 +557,17 @@ static int on_place(void *arg, size_t i, size_t pos)
     return add_candidate(r, s, e);
 }
 
-static int cmp_finding(const void *a, const void *b)
+/* Document order: by start, then by the rules' order, then shorter first.
+ * The prose maps to the source in order, so this is the findings' order. */
+static int cmp_cand(const void *a, const void *b)
 {
-    const hmmm_finding *x = a, *y = b;
-    if (x->offset != y->offset)
-        return x->offset < y->offset ? -1 : 1;
-    size_t ix = ((const hm_rule *)x->rule)->index, iy = ((const hm_rule *)y->rule)->index;
-    if (ix != iy)
-        return ix < iy ? -1 : 1;
-    if (x->length != y->length)
-        return x->length < y->length ? -1 : 1;
+    const cand *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->rule->index != y->rule->index)
+        return x->rule->index < y->rule->index ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
     return 0;
 }
 
@@ -615,32 +616,6 @@ static char *fill_message(hm_arena *a, const char *msg, const char *match)
     return out;
 }
 
-/* ASCII bytes that belong to a word, for counting words (and every byte of
- * a non-ASCII character does). */
-static const unsigned char wordy[128] = {
-    ['\''] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-    ['7'] = 1,  ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
-    ['F'] = 1,  ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1,
-    ['N'] = 1,  ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
-    ['V'] = 1,  ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
-    ['d'] = 1,  ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1,
-    ['l'] = 1,  ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1,
-    ['t'] = 1,  ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-};
-
-static size_t count_words(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t words = 0;
-    unsigned in = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned w = wordy[p[i] & 0x7F] | (p[i] >> 7);
-        words += w & ~in;
-        in = w;
-    }
-    return words;
-}
-
 static int looks_binary(const char *data, size_t len)
 {
     size_t n = len < BINARY_PROBE ? len : BINARY_PROBE;
@@ -684,7 +659,7 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     }
     hmmm_status st = HMMM_ENOMEM;
     hm_plain plain;
-    hm_lines lines = {0};
+    hm_lines lines;
     directives ds = {0};
     run r = {0};
     pcre2_match_context *mctx = NULL, *near_ctx = NULL;
@@ -696,9 +671,8 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     if (mr < 0)
         goto done;
     have_plain = 1;
-    res->words = count_words(plain.text, plain.len);
-    if (hm_lines_build(&lines, data, len) < 0)
-        goto done;
+    res->words = hm_count_words(plain.text, plain.len);
+    hm_lines_init(&lines, data, len);
     if (scan_directives(&res->arena, data, len, &plain, &lines, &ds) < 0)
         goto done;
 
@@ -747,9 +721,13 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
         limits += r.limits;
     }
 
+    /* In document order, so that the line cursor only moves forward. */
+    if (r.n > 1)
+        qsort(r.c, r.n, sizeof *r.c, cmp_cand);
     res->items = hm_malloc((r.n ? r.n : 1) * sizeof *res->items);
     if (!res->items)
         goto done;
+    hm_lines_init(&lines, data, len);
     for (size_t i = 0; i < r.n; i++) {
         const cand *c = &r.c[i];
         hmmm_finding *f = &res->items[res->n];
@@ -759,27 +737,22 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
         f->offset = hm_plain_to_src(&plain, c->start, 0);
         size_t end = hm_plain_to_src(&plain, c->end, 1);
         f->length = end > f->offset ? end - f->offset : 0;
-        hm_lines_position(&lines, data, f->offset, &f->line, &f->column);
-        hm_lines_position(&lines, data, f->offset + f->length, &f->end_line, &f->end_column);
+        hm_lines_position(&lines, f->offset, &f->line, &f->column);
+        hm_lines at_end = lines;
+        hm_lines_position(&at_end, f->offset + f->length, &f->end_line, &f->end_column);
         if (suppressed(&ds, f->rule, f->offset, f->line))
             continue;
+        /* The same rule on the same words once only. */
+        if (res->n) {
+            const hmmm_finding *last = &res->items[res->n - 1];
+            if (last->rule == f->rule && last->offset == f->offset && last->length == f->length)
+                continue;
+        }
         f->match = fold_match(&res->arena, plain.text + c->start, c->end - c->start);
         f->message = f->match ? fill_message(&res->arena, f->rule->message, f->match) : NULL;
         if (!f->message)
             goto done;
         res->n++;
-    }
-    if (res->n > 1) {
-        qsort(res->items, res->n, sizeof *res->items, cmp_finding);
-        /* The same rule on the same words once only. */
-        size_t k = 1;
-        for (size_t i = 1; i < res->n; i++) {
-            const hmmm_finding *a = &res->items[k - 1], *b = &res->items[i];
-            if (a->rule == b->rule && a->offset == b->offset && a->length == b->length)
-                continue;
-            res->items[k++] = *b;
-        }
-        res->n = k;
     }
     st = limits ? HMMM_ELIMIT : HMMM_OK;
 done:
@@ -788,7 +761,6 @@ done:
     hm_free(r.tried);
     hm_free(r.dead);
     hm_free(ds.d);
-    hm_lines_free(&lines);
     if (have_plain)
         hm_plain_free(&plain);
     pcre2_match_data_free(md);

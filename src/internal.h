@@ -91,20 +91,24 @@ size_t hm_utf8_count(const char *s, size_t n);
 /* Appends code point CP as UTF-8. */
 int hm_buf_add_cp(hm_buf *b, uint32_t cp);
 
-/* ---- source.c: line table ---------------------------------------------- */
+/* ---- source.c: lines, columns and words ------------------------------- */
 
+/* A cursor over a document's lines. It moves forward; asked for an offset
+ * behind it, it starts again from the top. */
 typedef struct hm_lines {
-    size_t *start; /* byte offset where each line starts */
-    size_t n;
+    const char *data;
+    size_t len;
+    int cr; /* the document has carriage returns */
+    size_t pos, line_start;
+    unsigned line;
 } hm_lines;
 
-int hm_lines_build(hm_lines *t, const char *data, size_t len);
-void hm_lines_free(hm_lines *t);
-/* 0-based index of the line holding OFFSET. */
-size_t hm_lines_find(const hm_lines *t, size_t offset);
+void hm_lines_init(hm_lines *t, const char *data, size_t len);
 /* 1-based line and character column of OFFSET. */
-void hm_lines_position(const hm_lines *t, const char *data, size_t offset, unsigned *line,
-                       unsigned *column);
+void hm_lines_position(hm_lines *t, size_t offset, unsigned *line, unsigned *column);
+/* Words in the text: runs of letters, digits, apostrophes and characters
+ * beyond ASCII. */
+size_t hm_count_words(const char *s, size_t n);
 
 /* ---- yaml.c: YAML as a tree with source marks --------------------------- */
 

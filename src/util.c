@@ -3,12 +3,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
-static size_t alloc_count;
-static size_t alloc_fail_at;
+/* The allocation hook counts each thread's allocations on its own. */
+static _Thread_local size_t alloc_count;
+static _Thread_local size_t alloc_fail_at;
+
+/* Blocks at least this big (a document's prose, its map) are worth backing
+ * with huge pages: faulting in many small pages costs more than filling
+ * them. The advice is a hint; where the kernel does not take it, nothing
+ * changes. */
+#define HUGE_FROM ((size_t)4 << 20)
+
+static void *advise(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    static long page;
+    if (!p || n < HUGE_FROM)
+        return p;
+    if (!page)
+        page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        return p;
+    uintptr_t mask = (uintptr_t)page - 1;
+    uintptr_t from = ((uintptr_t)p + mask) & ~mask, to = ((uintptr_t)p + n) & ~mask;
+    if (to > from)
+        (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+    (void)n;
+#endif
+    return p;
+}
 
 size_t hm_alloc_fail_at(size_t n)
 {
@@ -28,21 +57,21 @@ void *hm_malloc(size_t n)
 {
     if (alloc_should_fail())
         return NULL;
-    return malloc(n ? n : 1);
+    return advise(malloc(n ? n : 1), n);
 }
 
 void *hm_calloc(size_t n, size_t size)
 {
     if (alloc_should_fail())
         return NULL;
-    return calloc(n ? n : 1, size ? size : 1);
+    return advise(calloc(n ? n : 1, size ? size : 1), n && size && n <= SIZE_MAX / size ? n * size : 0);
 }
 
 void *hm_realloc(void *p, size_t n)
 {
     if (alloc_should_fail())
         return NULL;
-    return realloc(p, n ? n : 1);
+    return advise(realloc(p, n ? n : 1), n);
 }
 
 void hm_free(void *p)

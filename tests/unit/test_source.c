@@ -1,4 +1,4 @@
-/* Unit tests for source.c: line tables and positions. */
+/* Unit tests for source.c: lines, columns and word counts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,12 +13,11 @@
 static void position(const char *doc, size_t off, unsigned line, unsigned col)
 {
     hm_lines t;
-    assert_int_equal(hm_lines_build(&t, doc, strlen(doc)), 0);
+    hm_lines_init(&t, doc, strlen(doc));
     unsigned l, c;
-    hm_lines_position(&t, doc, off, &l, &c);
+    hm_lines_position(&t, off, &l, &c);
     assert_int_equal(l, line);
     assert_int_equal(c, col);
-    hm_lines_free(&t);
 }
 
 static void lf_lines(void **state)
@@ -54,18 +53,60 @@ static void bom_is_not_a_column(void **state)
     position("\xEF\xBB\xBFservice", 5, 1, 3);
 }
 
+/* Long enough for the 16-byte blocks and their 255-block sums: every
+ * offset asked for in order, then one behind the cursor. */
 static void many_lines(void **state)
 {
     (void)state;
     hm_buf b = {0};
     for (int i = 0; i < 10000; i++)
-        hm_buf_adds(&b, "line\n");
+        hm_buf_adds(&b, i % 3 ? "line\n" : "a longer line of text\n");
     hm_lines t;
-    assert_int_equal(hm_lines_build(&t, b.data, b.len), 0);
-    assert_int_equal(t.n, 10001);
-    assert_int_equal(hm_lines_find(&t, 5 * 7777 + 2), 7777);
-    hm_lines_free(&t);
+    hm_lines_init(&t, b.data, b.len);
+    size_t off = 0;
+    unsigned l, c;
+    for (unsigned i = 0; i < 10000; i++) {
+        hm_lines_position(&t, off + 2, &l, &c);
+        assert_int_equal(l, i + 1);
+        assert_int_equal(c, 3);
+        off += i % 3 ? 5 : 22;
+    }
+    hm_lines_position(&t, b.len, &l, &c);
+    assert_int_equal(l, 10001);
+    assert_int_equal(c, 1);
+    hm_lines_position(&t, 24, &l, &c); /* behind: counted again from the top */
+    assert_int_equal(l, 2);
+    assert_int_equal(c, 3);
+    hm_lines_init(&t, b.data, b.len);
+    hm_lines_position(&t, 22 * 3334 + 5 * 6666 - 1, &l, &c); /* in one go */
+    assert_int_equal(l, 10000);
     hm_buf_free(&b);
+}
+
+static size_t words(const char *s)
+{
+    return hm_count_words(s, strlen(s));
+}
+
+/* Words are runs of letters, digits, apostrophes and characters beyond
+ * ASCII, counted the same on either side of a 16-byte block's edge. */
+static void word_counts(void **state)
+{
+    (void)state;
+    assert_int_equal(words(""), 0);
+    assert_int_equal(words("   "), 0);
+    assert_int_equal(words("people's own words"), 3);
+    assert_int_equal(words("co-production, 24/7"), 4);
+    assert_int_equal(words("caf\xC3\xA9 \xE2\x80\x94 na\xC3\xAFve"), 3); /* the dash is a word */
+    char text[80];
+    for (size_t at = 0; at + 12 < sizeof text; at++) {
+        memset(text, ' ', sizeof text);
+        memcpy(text + at, "a bc defg", 9);
+        assert_int_equal(hm_count_words(text, sizeof text), 3);
+        assert_int_equal(hm_count_words(text, at + 5), 2); /* "a bc" and part of "defg" */
+    }
+    memset(text, 'x', sizeof text);
+    assert_int_equal(hm_count_words(text, sizeof text), 1);
 }
 
 int main(void)
@@ -76,6 +117,7 @@ int main(void)
         cmocka_unit_test(columns_count_characters),
         cmocka_unit_test(bom_is_not_a_column),
         cmocka_unit_test(many_lines),
+        cmocka_unit_test(word_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
