@@ -2,16 +2,28 @@
  * grep) and json (for programs). Each is a set of callbacks behind one
  * interface, chosen at run time. */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* What JSON output keeps about a rule: the parts of a finding that are
+ * the same every time the rule is found, built once. */
+typedef struct rule_json {
+    const hmmm_rule *rule;
+    json_t *suggestions, *glossary, *link;
+} rule_json;
 
 struct formatter {
     const struct format_ops *ops;
     FILE *out;
     int color;
     size_t files;
+    rule_json *rules; /* JSON: an open-addressed table by rule */
+    size_t n_rules, cap_rules;
+    char *buf; /* JSON: text waiting to be written */
+    size_t len, cap;
 };
 
 struct format_ops {
@@ -297,6 +309,104 @@ static json_t *jstr_or_null(const char *s)
     return s ? jstr(s) : json_null();
 }
 
+/* The JSON parts that depend only on rule R, made on first use. NULL when
+ * out of memory. */
+static const rule_json *rule_parts(formatter *f, const hmmm_rule *r)
+{
+    if (f->n_rules * 2 >= f->cap_rules) {
+        size_t cap = f->cap_rules ? f->cap_rules * 2 : 64;
+        rule_json *t = calloc(cap, sizeof *t);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < f->cap_rules; i++) {
+            if (!f->rules[i].rule)
+                continue;
+            size_t h = ((uintptr_t)f->rules[i].rule >> 4) & (cap - 1);
+            while (t[h].rule)
+                h = (h + 1) & (cap - 1);
+            t[h] = f->rules[i];
+        }
+        free(f->rules);
+        f->rules = t;
+        f->cap_rules = cap;
+    }
+    size_t h = ((uintptr_t)r >> 4) & (f->cap_rules - 1);
+    while (f->rules[h].rule && f->rules[h].rule != r)
+        h = (h + 1) & (f->cap_rules - 1);
+    rule_json *e = &f->rules[h];
+    if (e->rule)
+        return e;
+    json_t *sug = json_array(), *gl = json_array();
+    for (size_t k = 0; sug && k < r->n_suggest; k++)
+        json_array_append_new(sug, jstr(r->suggest[k]));
+    for (size_t k = 0; gl && k < r->n_glossary; k++) {
+        const hmmm_gloss *g = r->glossary[k];
+        if (!g)
+            continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "key", jstr(g->key));
+        json_object_set_new(o, "term", jstr(g->term));
+        json_object_set_new(o, "definition", jstr(g->definition));
+        json_object_set_new(o, "source", jstr_or_null(g->source));
+        json_array_append_new(gl, o);
+    }
+    json_t *link = jstr_or_null(r->link);
+    if (!sug || !gl || !link) {
+        json_decref(sug);
+        json_decref(gl);
+        json_decref(link);
+        return NULL;
+    }
+    *e = (rule_json){r, sug, gl, link};
+    f->n_rules++;
+    return e;
+}
+
+/* Where jansson writes: the formatter's buffer, written out in large
+ * pieces. */
+static int to_buffer(const char *s, size_t n, void *arg)
+{
+    formatter *f = arg;
+    if (f->len + n > f->cap) {
+        size_t cap = f->cap ? f->cap : 65536;
+        while (cap < f->len + n)
+            cap *= 2;
+        char *b = realloc(f->buf, cap);
+        if (!b)
+            return -1;
+        f->buf = b;
+        f->cap = cap;
+    }
+    memcpy(f->buf + f->len, s, n);
+    f->len += n;
+    return 0;
+}
+
+static void flush_buffer(formatter *f)
+{
+    if (f->len)
+        fwrite(f->buf, 1, f->len, f->out);
+    f->len = 0;
+}
+
+static void put(formatter *f, const char *s)
+{
+    if (to_buffer(s, strlen(s), f) < 0) {
+        flush_buffer(f);
+        fputs(s, f->out);
+    }
+}
+
+static void dump(formatter *f, const json_t *j, size_t flags)
+{
+    if (json_dump_callback(j, to_buffer, f, flags) < 0) {
+        flush_buffer(f);
+        json_dumpf(j, f->out, flags);
+    }
+    if (f->len >= 65536)
+        flush_buffer(f);
+}
+
 static void json_file(formatter *f, const char *path, const char *data, size_t len,
                       const hmmm_finding *const *fs, size_t n)
 {
@@ -304,14 +414,15 @@ static void json_file(formatter *f, const char *path, const char *data, size_t l
     (void)len;
     /* The file's findings are written one at a time, so that a file with
      * thousands of them does not hold them all in memory as JSON. */
-    fputs(f->files ? ",\n  {\"path\": " : "\n  {\"path\": ", f->out);
+    put(f, f->files ? ",\n  {\"path\": " : "\n  {\"path\": ");
     json_t *name = jstr(path);
-    json_dumpf(name, f->out, JSON_ENCODE_ANY);
+    dump(f, name, JSON_ENCODE_ANY);
     json_decref(name);
-    fputs(", \"findings\": [", f->out);
+    put(f, ", \"findings\": [");
     for (size_t i = 0; i < n; i++) {
         const hmmm_finding *x = fs[i];
         const hmmm_rule *r = x->rule;
+        const rule_json *parts = rule_parts(f, r);
         json_t *o = json_object();
         json_object_set_new(o, "rule", jstr(r->id));
         json_object_set_new(o, "level", json_string(hmmm_level_name(x->level)));
@@ -323,32 +434,20 @@ static void json_file(formatter *f, const char *path, const char *data, size_t l
         json_object_set_new(o, "length", json_integer((json_int_t)x->length));
         json_object_set_new(o, "match", jstr(x->match));
         json_object_set_new(o, "message", jstr(x->message));
-        json_t *sug = json_array();
-        for (size_t k = 0; k < r->n_suggest; k++)
-            json_array_append_new(sug, jstr(r->suggest[k]));
-        json_object_set_new(o, "suggestions", sug);
-        json_t *gl = json_array();
-        for (size_t k = 0; k < r->n_glossary; k++) {
-            const hmmm_gloss *g = r->glossary[k];
-            if (!g)
-                continue;
-            json_t *e = json_object();
-            json_object_set_new(e, "key", jstr(g->key));
-            json_object_set_new(e, "term", jstr(g->term));
-            json_object_set_new(e, "definition", jstr(g->definition));
-            json_object_set_new(e, "source", jstr_or_null(g->source));
-            json_array_append_new(gl, e);
+        if (parts) {
+            json_object_set(o, "suggestions", parts->suggestions);
+            json_object_set(o, "glossary", parts->glossary);
+            json_object_set(o, "link", parts->link);
         }
-        json_object_set_new(o, "glossary", gl);
-        json_object_set_new(o, "link", jstr_or_null(r->link));
         if (x->mention)
             json_object_set_new(o, "mention", json_true());
         if (i)
-            fputs(", ", f->out);
-        json_dumpf(o, f->out, 0);
+            put(f, ", ");
+        dump(f, o, 0);
         json_decref(o);
     }
-    fputs("]}", f->out);
+    put(f, "]}");
+    flush_buffer(f);
 }
 
 static void json_end(formatter *f, const summary *s)
@@ -402,5 +501,16 @@ void formatter_end(formatter *f, const summary *s)
 
 void formatter_free(formatter *f)
 {
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->cap_rules; i++) {
+        if (!f->rules[i].rule)
+            continue;
+        json_decref(f->rules[i].suggestions);
+        json_decref(f->rules[i].glossary);
+        json_decref(f->rules[i].link);
+    }
+    free(f->rules);
+    free(f->buf);
     free(f);
 }
