@@ -218,9 +218,6 @@ typedef struct hm_gloss {
 
 typedef struct hm_prefilter hm_prefilter;
 
-/* Whether every match of RULE starts a word with a known prefix: 1 yes, 0 no
- * (it must be scanned in full), -1 out of memory. */
-int hm_prefilter_indexable(const hm_rule *rule);
 hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n);
 void hm_prefilter_free(hm_prefilter *pf);
 /* Whether rule number RULE (of those built from) is found by the scan. */

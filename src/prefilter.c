@@ -251,7 +251,7 @@ static const char *skip_group(const char *p)
 #define SET_MAX 2048
 /* A sequence stops growing its strings once they would number more than
  * this: shorter prefixes are still right, and already selective. */
-#define GROW_MAX 512
+#define GROW_MAX 128
 
 typedef struct lit {
     char s[LIT_MAX];
@@ -692,14 +692,6 @@ static int rule_prefixes(const hm_rule *rule, prefixes *ps)
 }
 
 /* ---- building and scanning --------------------------------------------- */
-
-int hm_prefilter_indexable(const hm_rule *rule)
-{
-    prefixes ps = {0};
-    int r = rule_prefixes(rule, &ps);
-    hm_buf_free(&ps.all);
-    return r;
-}
 
 void hm_prefilter_free(hm_prefilter *pf)
 {

@@ -676,15 +676,7 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
         hm_buf_free(&pat);
         return HMMM_ENOMEM;
     }
-    /* A rule the prefilter finds is only ever tried where a match may start. */
-    if (!rs->no_prefilter) {
-        int ix = hm_prefilter_indexable(r);
-        if (ix < 0) {
-            hm_buf_free(&pat);
-            return HMMM_ENOMEM;
-        }
-        r->anchored = ix;
-    }
+    /* A rule the prefilter places is only ever tried where a match may start. */
     r->re = hm_compile(pat.data, pat.len, r->case_sensitive, r->anchored ? PCRE2_ANCHORED : 0,
                        !rs->no_jit, &ec, &eo);
     if (!r->re) {
@@ -766,14 +758,29 @@ hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags)
     for (size_t i = 0; i < rs->rules.n; i++) {
         hm_rule *r = rs->rules.items[i];
         hmmm_status s = resolve_glossary(rs, r, diags);
-        if (s == HMMM_OK && !r->disabled)
-            s = compile_rule(rs, r, diags);
         if (s == HMMM_ENOMEM)
             return s;
         if (s != HMMM_OK)
             st = s;
         else if (!r->disabled && hm_vec_push(&rs->active, r) < 0)
             return HMMM_ENOMEM;
+    }
+    /* The prefilter first: the rules it places are compiled anchored. */
+    hm_prefilter_free(rs->pf);
+    rs->pf = NULL;
+    if (st == HMMM_OK && !rs->no_prefilter) {
+        rs->pf = hm_prefilter_build((hm_rule *const *)rs->active.items, rs->active.n);
+        if (!rs->pf)
+            return HMMM_ENOMEM;
+    }
+    for (size_t i = 0; i < rs->active.n; i++) {
+        hm_rule *r = rs->active.items[i];
+        r->anchored = hm_prefilter_covers(rs->pf, i);
+        hmmm_status s = compile_rule(rs, r, diags);
+        if (s == HMMM_ENOMEM)
+            return s;
+        if (s != HMMM_OK)
+            st = s;
     }
     if (rs->accept.n) {
         hm_buf pat = {0};
@@ -789,11 +796,6 @@ hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags)
         hm_buf_free(&pat);
         if (!rs->accept_re)
             st = hm_diag(diags, "", 0, 0, "the accepted phrases do not make a valid pattern");
-    }
-    if (st == HMMM_OK && !rs->no_prefilter) {
-        rs->pf = hm_prefilter_build((hm_rule *const *)rs->active.items, rs->active.n);
-        if (!rs->pf)
-            return HMMM_ENOMEM;
     }
     if (st == HMMM_OK)
         rs->compiled = 1;

@@ -64,7 +64,8 @@ void *hm_calloc(size_t n, size_t size)
 {
     if (alloc_should_fail())
         return NULL;
-    return advise(calloc(n ? n : 1, size ? size : 1), n && size && n <= SIZE_MAX / size ? n * size : 0);
+    return advise(calloc(n ? n : 1, size ? size : 1),
+                  n && size && n <= SIZE_MAX / size ? n * size : 0);
 }
 
 void *hm_realloc(void *p, size_t n)
