@@ -132,14 +132,28 @@ typedef struct job {
     int done;
 } job;
 
+typedef struct outcome {
+    int trouble; /* exit 2 */
+    int failed;  /* a finding at or above fail-on */
+} outcome;
+
+/* Files are checked by a pool of workers and printed in order: a worker
+ * that finishes the first file not yet printed prints it, and every one
+ * after it that is done, so no thread waits just to print. */
 typedef struct pool {
     const options *o;
     const hmmm_ruleset *rs;
     job *jobs;
     size_t n, next, printed;
-    size_t window; /* how far workers may run ahead of the printer */
+    size_t window; /* how far workers may run ahead of the printing */
+    formatter *fmt;
+    int min_level, fail_on;
+    summary sum;
+    outcome out;
+    int printing;   /* a worker is printing */
+    size_t waiting; /* workers waiting for room */
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t room;
 } pool;
 
 static hmmm_doctype doc_type(const options *o, const char *display)
@@ -161,31 +175,50 @@ static void run_job(const pool *p, job *j)
                             p->o->mentions ? HMMM_CHECK_MENTIONS : 0, &j->res);
 }
 
+static void report_job(const options *o, formatter *fmt, job *j, int min_level, int fail_on,
+                       summary *sum, outcome *out);
+
+/* Prints the finished files from the first not yet printed on, unless a
+ * worker is already at it. Called and returns with the lock held. */
+static void print_ready(pool *p)
+{
+    if (p->printing)
+        return;
+    p->printing = 1;
+    while (p->printed < p->n && p->jobs[p->printed].done) {
+        job *j = &p->jobs[p->printed];
+        pthread_mutex_unlock(&p->mu);
+        report_job(p->o, p->fmt, j, p->min_level, p->fail_on, &p->sum, &p->out);
+        pthread_mutex_lock(&p->mu);
+        p->printed++;
+        if (p->waiting)
+            pthread_cond_broadcast(&p->room);
+    }
+    p->printing = 0;
+}
+
 static void *worker(void *arg)
 {
     pool *p = arg;
+    pthread_mutex_lock(&p->mu);
     for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (p->next < p->n && p->next >= p->printed + p->window)
-            pthread_cond_wait(&p->cv, &p->mu);
-        if (p->next >= p->n) {
-            pthread_mutex_unlock(&p->mu);
-            return NULL;
+        while (p->next < p->n && p->next >= p->printed + p->window) {
+            p->waiting++;
+            pthread_cond_wait(&p->room, &p->mu);
+            p->waiting--;
         }
+        if (p->next >= p->n)
+            break;
         job *j = &p->jobs[p->next++];
         pthread_mutex_unlock(&p->mu);
         run_job(p, j);
         pthread_mutex_lock(&p->mu);
         j->done = 1;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
+        print_ready(p);
     }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
 }
-
-typedef struct outcome {
-    int trouble; /* exit 2 */
-    int failed;  /* a finding at or above fail-on */
-} outcome;
 
 /* Prints one finished job and frees what it held. */
 static void report_job(const options *o, formatter *fmt, job *j, int min_level, int fail_on,
@@ -244,9 +277,13 @@ static int online_cpus(void)
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
-/* Bytes of input below which compiling the patterns to machine code costs
- * more than it saves: an editor checking one draft starts faster without. */
-#define JIT_WORTH_IT 65536
+/* Compiling the patterns to machine code takes about 50 ms. It pays for
+ * itself once there is much to check: one file of this size (without it,
+ * PCRE2 checks the rest of a file's text on every call, which grows with
+ * the square of its size), or this much in all. An editor checking one
+ * draft starts faster without. */
+#define JIT_ONE_FILE (160 * 1024)
+#define JIT_ALL_FILES (1024 * 1024)
 
 static int cmd_check(const options *o)
 {
@@ -283,7 +320,7 @@ static int cmd_check(const options *o)
 
     /* Standard input is read now, so that its size is known. */
     input stdin_in = {0};
-    size_t total = 0;
+    size_t total = 0, largest = 0;
     int stdin_error = 0;
     for (size_t i = 0; i < fl.n; i++) {
         struct stat st;
@@ -291,11 +328,16 @@ static int cmd_check(const options *o)
             if (!stdin_in.data && !stdin_error)
                 stdin_error = input_read_stdin(&stdin_in);
             total += stdin_in.len;
+            if (stdin_in.len > largest)
+                largest = stdin_in.len;
         } else if (stat(fl.paths[i], &st) == 0) {
             total += (size_t)st.st_size;
+            if ((size_t)st.st_size > largest)
+                largest = (size_t)st.st_size;
         }
     }
-    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1, total >= JIT_WORTH_IT);
+    hmmm_ruleset *rs =
+        load_rules(o, cfg, NULL, 0, 1, largest >= JIT_ONE_FILE || total >= JIT_ALL_FILES);
     if (!rs) {
         input_free(&stdin_in);
         file_list_free(&fl);
@@ -333,38 +375,33 @@ static int cmd_check(const options *o)
     int jobs = o->jobs ? o->jobs : online_cpus();
     if ((size_t)jobs > fl.n)
         jobs = fl.n ? (int)fl.n : 1;
-    p.window = (size_t)jobs * 4;
+    p.window = (size_t)jobs * 8;
+    p.fmt = fmt;
+    p.min_level = min_level;
+    p.fail_on = fail_on;
     pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
+    pthread_cond_init(&p.room, NULL);
     pthread_t threads[256];
     int started = 0;
     if (jobs > 1)
         for (; started < jobs; started++)
             if (pthread_create(&threads[started], NULL, worker, &p) != 0)
                 break;
-    summary sum = {0};
-    for (size_t i = 0; i < fl.n; i++) {
-        job *j = &p.jobs[i];
-        if (!started) {
-            run_job(&p, j);
-        } else {
-            pthread_mutex_lock(&p.mu);
-            while (!j->done)
-                pthread_cond_wait(&p.cv, &p.mu);
-            pthread_mutex_unlock(&p.mu);
+    if (started) {
+        for (int t = 0; t < started; t++)
+            pthread_join(threads[t], NULL);
+    } else {
+        for (size_t i = 0; i < fl.n; i++) {
+            run_job(&p, &p.jobs[i]);
+            report_job(o, fmt, &p.jobs[i], min_level, fail_on, &p.sum, &p.out);
         }
-        report_job(o, fmt, j, min_level, fail_on, &sum, &out);
-        pthread_mutex_lock(&p.mu);
-        p.printed = i + 1;
-        pthread_cond_broadcast(&p.cv);
-        pthread_mutex_unlock(&p.mu);
     }
-    for (int t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
     if (fmt)
-        formatter_end(fmt, &sum);
+        formatter_end(fmt, &p.sum);
+    out.trouble |= p.out.trouble;
+    out.failed |= p.out.failed;
     pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.cv);
+    pthread_cond_destroy(&p.room);
     free(p.jobs);
     input_free(&stdin_in);
     formatter_free(fmt);
