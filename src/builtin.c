@@ -34,7 +34,7 @@ hmmm_status hmmm_ruleset_load_builtin_file(hmmm_ruleset *rs, const char *stem, h
     for (size_t i = 0; i < N_BUILTINS; i++) {
         const struct hm_builtin *b = &hm_builtins[i];
         if (!strcmp(b->stem, stem))
-            return hmmm_ruleset_load_buffer(rs, b->name, b->data, b->len, diags);
+            return hm_ruleset_load(rs, b->name, b->data, b->len, 1, diags);
     }
     return hm_diag(diags, "", 0, 0, "no built-in rule file named '%s'", stem);
 }
@@ -58,7 +58,7 @@ hmmm_status hmmm_ruleset_load_builtin(hmmm_ruleset *rs, const char *const *packs
             want = !strcmp(b->stem, packs[k]);
         if (!want)
             continue;
-        hmmm_status s = hmmm_ruleset_load_buffer(rs, b->name, b->data, b->len, diags);
+        hmmm_status s = hm_ruleset_load(rs, b->name, b->data, b->len, 1, diags);
         if (s == HMMM_ENOMEM)
             return s;
         if (s != HMMM_OK)

@@ -526,6 +526,7 @@ static int add_candidate(void *arg, size_t s, size_t e)
 }
 
 static hmmm_status add_limit_error(hmmm_result *res, const char *id);
+static hmmm_status add_compile_error(hmmm_result *res, const char *id, int ec);
 
 /* One place the prefilter found for rule number I: the rule's anchored
  * pattern decides whether a match starts there. */
@@ -535,8 +536,14 @@ static int on_place(void *arg, size_t i, size_t pos)
     if (r->dead[i] || pos < r->next[i] || r->tried[i] == pos + 1)
         return 0;
     r->tried[i] = pos + 1;
-    const hm_rule *rule = r->rs->active.items[i];
+    hm_rule *rule = r->rs->active.items[i];
     matcher *m = r->m;
+    int ec = hm_rule_ready(r->rs, rule);
+    if (ec) {
+        r->dead[i] = 1;
+        r->limits++;
+        return add_compile_error(r->res, rule->pub.id, ec) == HMMM_OK ? 0 : -1;
+    }
     int rc =
         pcre2_match(rule->re, (PCRE2_SPTR)m->plain->text, m->plain->len, pos, 0, m->md, m->mctx);
     if (rc == PCRE2_ERROR_NOMATCH)
@@ -637,6 +644,20 @@ static hmmm_status add_limit_error(hmmm_result *res, const char *id)
     return HMMM_OK;
 }
 
+static hmmm_status add_compile_error(hmmm_result *res, const char *id, int ec)
+{
+    char msg[256];
+    pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
+    hm_buf b = {0};
+    if (hm_buf_printf(&b, "rule %s was not checked: its pattern does not compile: %s", id, msg) < 0)
+        return HMMM_ENOMEM;
+    char *s = hm_arena_strndup(&res->arena, b.data, b.len);
+    hm_buf_free(&b);
+    if (!s || hm_vec_push(&res->errors, s) < 0)
+        return HMMM_ENOMEM;
+    return HMMM_OK;
+}
+
 hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, size_t len, hmmm_doctype type,
                        hmmm_result **out)
 {
@@ -700,6 +721,13 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
         if (hm_prefilter_covers(rs->pf, i))
             continue;
         r.rule = rs->active.items[i];
+        int ec = hm_rule_ready(rs, rs->active.items[i]);
+        if (ec) {
+            limits++;
+            if (add_compile_error(res, r.rule->pub.id, ec) != HMMM_OK)
+                goto done;
+            continue;
+        }
         int e = each_match(&m, r.rule->re, add_candidate, &r);
         if (e < 0)
             goto done;

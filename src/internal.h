@@ -202,10 +202,15 @@ typedef struct hm_rule {
     unsigned *gloss_line, *gloss_col;
     unsigned pattern_line, pattern_col;
     int pattern_quoted;
+    int trusted; /* built in: its patterns are compiled when first needed */
+    /* The patterns' sources, and the patterns once compiled (see
+     * hm_rule_ready); the exceptions' takes an offset limit. */
+    char *re_src, *exc_src, *ctx_src[HM_N_CTX];
     pcre2_code *re; /* compiled anchored when the prefilter finds its places */
     int anchored;
-    pcre2_code *exc_re; /* compiled to take an offset limit */
+    pcre2_code *exc_re;
     unsigned exc_words; /* the most words a match of an exception spans */
+    int ready;          /* 1 compiled; -(PCRE2 error) failed; 0 not yet */
     size_t index;       /* position in the ruleset */
 } hm_rule;
 
@@ -246,5 +251,14 @@ struct hmmm_ruleset {
 /* Compiles PATTERN with the library's flags; on error adds a diagnostic. */
 pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra, int jit,
                        int *errcode, size_t *erroffset);
+
+/* Loads rules from a buffer; TRUSTED for the built-in ones. */
+hmmm_status hm_ruleset_load(hmmm_ruleset *rs, const char *name, const char *data, size_t len,
+                            int trusted, hmmm_diags *diags);
+
+/* Compiles R's patterns if that has not been done, which any thread may do
+ * while others check documents. Returns 0, or the PCRE2 error code that
+ * stopped it (the same on every later call). */
+int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r);
 
 #endif /* HMMM_INTERNAL_H */

@@ -251,7 +251,7 @@ static const char *skip_group(const char *p)
 #define SET_MAX 2048
 /* A sequence stops growing its strings once they would number more than
  * this: shorter prefixes are still right, and already selective. */
-#define GROW_MAX 128
+#define GROW_MAX 64
 
 typedef struct lit {
     char s[LIT_MAX];

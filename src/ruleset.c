@@ -28,6 +28,7 @@ typedef struct loader {
     hmmm_diags *diags;
     int errors;
     int nomem;
+    int trusted; /* built-in rules, whose patterns the tests check */
 } loader;
 
 static void err(loader *l, const hm_node *n, const char *fmt, ...) HM_PRINTF(3, 4);
@@ -321,6 +322,7 @@ static void load_rule(loader *l, const char *pack, const hm_node *n)
     memset(r, 0, sizeof *r);
     r->pub.pack = pack;
     r->pub.file = l->file;
+    r->trusted = l->trusted;
     r->pub.line = n->line;
     r->pub.column = n->column;
     r->pub.level = HMMM_WARNING;
@@ -479,9 +481,15 @@ static void load_tree(loader *l, const hm_node *root)
 hmmm_status hmmm_ruleset_load_buffer(hmmm_ruleset *rs, const char *name, const char *data,
                                      size_t len, hmmm_diags *diags)
 {
+    return hm_ruleset_load(rs, name, data, len, 0, diags);
+}
+
+hmmm_status hm_ruleset_load(hmmm_ruleset *rs, const char *name, const char *data, size_t len,
+                            int trusted, hmmm_diags *diags)
+{
     if (rs->compiled)
         return hm_diag(diags, name, 0, 0, "rules cannot be added after compiling");
-    loader l = {.rs = rs, .diags = diags};
+    loader l = {.rs = rs, .diags = diags, .trusted = trusted};
     l.file = hm_arena_strdup(&rs->arena, name);
     if (!l.file)
         return HMMM_ENOMEM;
@@ -652,14 +660,59 @@ static int build_context(hm_buf *out, hm_ctx_kind kind, char *const *phrases, si
     return r;
 }
 
+/* Compiles the pattern in SLOT's source unless it is there already, and
+ * publishes it: two threads may race to do it, and the first one's stays.
+ * Returns 0, or PCRE2's error code. */
+static int compile_slot(const hmmm_ruleset *rs, const hm_rule *r, pcre2_code **slot,
+                        const char *src, uint32_t extra)
+{
+    if (!src || __atomic_load_n(slot, __ATOMIC_ACQUIRE))
+        return 0;
+    int ec;
+    size_t eo;
+    pcre2_code *code =
+        hm_compile(src, strlen(src), r->case_sensitive, extra, !rs->no_jit, &ec, &eo);
+    if (!code)
+        return ec;
+    pcre2_code *none = NULL;
+    if (!__atomic_compare_exchange_n(slot, &none, code, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        pcre2_code_free(code);
+    return 0;
+}
+
+int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r)
+{
+    int state = __atomic_load_n(&r->ready, __ATOMIC_ACQUIRE);
+    if (state)
+        return state > 0 ? 0 : -state;
+    int ec = compile_slot(rs, r, &r->re, r->re_src, r->anchored ? PCRE2_ANCHORED : 0);
+    for (int k = 0; !ec && k < HM_N_CTX; k++)
+        ec = compile_slot(rs, r, &r->ctx_re[k], r->ctx_src[k], 0);
+    if (!ec)
+        ec = compile_slot(rs, r, &r->exc_re, r->exc_src, PCRE2_USE_OFFSET_LIMIT);
+    __atomic_store_n(&r->ready, ec ? -ec : 1, __ATOMIC_RELEASE);
+    return ec;
+}
+
+/* Keeps a copy of the pattern in BUF as the source of one of R's patterns. */
+static char *keep(hmmm_ruleset *rs, hm_buf *buf)
+{
+    char *s = hm_arena_strndup(&rs->arena, buf->data ? buf->data : "", buf->len);
+    hm_buf_free(buf);
+    return s;
+}
+
+/* Makes R's patterns from its phrases, and checks them: a rule from a file
+ * is compiled now, so that a mistake is reported with the rule; a built-in
+ * one when it is first needed, so that start-up does not wait for the
+ * patterns a document never uses. */
 static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
 {
-    hmmm_status st = HMMM_OK;
     int ec;
     size_t eo;
     char msg[256];
     /* A user pattern first on its own, so that an error points into it. */
-    if (r->pub.pattern) {
+    if (r->pub.pattern && !r->trusted) {
         pcre2_code *re =
             hm_compile(r->pub.pattern, strlen(r->pub.pattern), r->case_sensitive, 0, 0, &ec, &eo);
         if (!re) {
@@ -672,53 +725,35 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
         pcre2_code_free(re);
     }
     hm_buf pat = {0};
-    if (build_pattern(&pat, (char *const *)r->pub.words, r->pub.n_words, r->pub.pattern) < 0) {
+    if (build_pattern(&pat, (char *const *)r->pub.words, r->pub.n_words, r->pub.pattern) < 0 ||
+        !(r->re_src = keep(rs, &pat))) {
         hm_buf_free(&pat);
         return HMMM_ENOMEM;
     }
-    /* A rule the prefilter places is only ever tried where a match may start. */
-    r->re = hm_compile(pat.data, pat.len, r->case_sensitive, r->anchored ? PCRE2_ANCHORED : 0,
-                       !rs->no_jit, &ec, &eo);
-    if (!r->re) {
-        pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
-        st = hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
-                     "the words of rule %s do not make a valid pattern: %s", r->pub.id, msg);
-    }
-    hm_buf_free(&pat);
-    if (st != HMMM_OK)
-        return st;
     for (int k = 0; k < HM_N_CTX; k++) {
         if (!r->n_ctx[k])
             continue;
-        if (build_context(&pat, (hm_ctx_kind)k, r->ctx[k], r->n_ctx[k], r->gap) < 0) {
+        if (build_context(&pat, (hm_ctx_kind)k, r->ctx[k], r->n_ctx[k], r->gap) < 0 ||
+            !(r->ctx_src[k] = keep(rs, &pat))) {
             hm_buf_free(&pat);
             return HMMM_ENOMEM;
         }
-        r->ctx_re[k] = hm_compile(pat.data, pat.len, r->case_sensitive, 0, !rs->no_jit, &ec, &eo);
-        hm_buf_free(&pat);
-        if (!r->ctx_re[k]) {
-            pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
-            return hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
-                           "the %s phrases of rule %s do not make a valid pattern: %s",
-                           hm_ctx_names[k], r->pub.id, msg);
+    }
+    if (r->n_exceptions) {
+        if (build_pattern(&pat, r->exceptions, r->n_exceptions, NULL) < 0 ||
+            !(r->exc_src = keep(rs, &pat))) {
+            hm_buf_free(&pat);
+            return HMMM_ENOMEM;
         }
+        r->exc_words = phrases_words(r->exceptions, r->n_exceptions);
     }
-    if (!r->n_exceptions)
-        return st;
-    if (build_pattern(&pat, r->exceptions, r->n_exceptions, NULL) < 0) {
-        hm_buf_free(&pat);
+    if (r->trusted || !(ec = hm_rule_ready(rs, r)))
+        return HMMM_OK;
+    if (ec == PCRE2_ERROR_HEAP_FAILED)
         return HMMM_ENOMEM;
-    }
-    r->exc_words = phrases_words(r->exceptions, r->n_exceptions);
-    r->exc_re = hm_compile(pat.data, pat.len, r->case_sensitive, PCRE2_USE_OFFSET_LIMIT,
-                           !rs->no_jit, &ec, &eo);
-    if (!r->exc_re) {
-        pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
-        st = hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
-                     "the exceptions of rule %s do not make a valid pattern: %s", r->pub.id, msg);
-    }
-    hm_buf_free(&pat);
-    return st;
+    pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
+    return hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,
+                   "the phrases of rule %s do not make a valid pattern: %s", r->pub.id, msg);
 }
 
 static hmmm_status resolve_glossary(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)

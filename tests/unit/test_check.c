@@ -1,4 +1,5 @@
 /* Unit tests for check.c: findings, positions, exceptions, directives. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -110,6 +111,57 @@ static void exceptions_reach_back_their_own_length(void **state)
     assert_int_equal(hmmm_result_get(res, 0)->offset, 53);
     hmmm_result_free(res);
     hmmm_ruleset_free(rs);
+}
+
+/* Threads checking at once with a fresh set of built-in rules race to
+ * compile the patterns they need; each gets the same findings as one
+ * thread alone. */
+typedef struct racer {
+    const hmmm_ruleset *rs;
+    const char *text;
+    size_t found;
+    hmmm_status st;
+} racer;
+
+static void *race(void *arg)
+{
+    racer *x = arg;
+    hmmm_result *res = NULL;
+    x->st = hmmm_check(x->rs, x->text, strlen(x->text), HMMM_TEXT, &res);
+    x->found = res ? hmmm_result_count(res) : 0;
+    hmmm_result_free(res);
+    return NULL;
+}
+
+static void threads_compile_rules_as_they_need_them(void **state)
+{
+    (void)state;
+    const char *text = "We will empower service users and engage stakeholders to co-produce "
+                       "a robust, joined-up offer; hard-to-reach groups will have a voice.";
+    size_t alone = 0;
+    for (int round = 0; round < 2; round++) {
+        hmmm_ruleset *rs = hmmm_ruleset_new();
+        hmmm_diags *d = hmmm_diags_new();
+        assert_int_equal(hmmm_ruleset_load_builtin(rs, NULL, 0, d), HMMM_OK);
+        assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+        racer x[4];
+        pthread_t t[4];
+        int n = round ? 4 : 1;
+        for (int i = 0; i < n; i++) {
+            x[i] = (racer){rs, text, 0, HMMM_EINVAL};
+            assert_int_equal(pthread_create(&t[i], NULL, race, &x[i]), 0);
+        }
+        for (int i = 0; i < n; i++) {
+            pthread_join(t[i], NULL);
+            assert_int_equal(x[i].st, HMMM_OK);
+            if (!round)
+                alone = x[i].found;
+            assert_int_equal(x[i].found, alone);
+        }
+        assert_true(alone >= 5);
+        hmmm_diags_free(d);
+        hmmm_ruleset_free(rs);
+    }
 }
 
 static void markdown_positions(void **state)
@@ -304,6 +356,7 @@ int main(void)
         cmocka_unit_test(document_order_and_levels),
         cmocka_unit_test(exceptions_drop_matches_inside_them),
         cmocka_unit_test(exceptions_reach_back_their_own_length),
+        cmocka_unit_test(threads_compile_rules_as_they_need_them),
         cmocka_unit_test(markdown_positions),
         cmocka_unit_test(directives),
         cmocka_unit_test(directives_in_markdown_code_are_not_honoured),

@@ -136,6 +136,21 @@ static void builtin_packs_load_and_compile(void **state)
         snprintf(want, sizeof want, "rules/%s.yaml", p->name);
         assert_string_equal(p->file, want);
     }
+    /* Built-in rules are compiled when a document first needs them, so
+     * here every one of their patterns is made to compile. */
+    for (size_t i = 0; i < rs->active.n; i++) {
+        hm_rule *r = rs->active.items[i];
+        assert_true(r->trusted);
+        assert_null(r->re);
+        int ec = hm_rule_ready(rs, r);
+        if (ec) {
+            print_error("%s: its pattern does not compile (PCRE2 error %d)\n", r->pub.id, ec);
+            fail();
+        }
+        assert_non_null(r->re);
+        assert_true(!r->exc_src == !r->exc_re);
+        assert_int_equal(hm_rule_ready(rs, r), 0); /* once only */
+    }
     /* Every rule has the fields the product promises. */
     for (size_t i = 0; i < hmmm_ruleset_rule_count(rs); i++) {
         const hmmm_rule *r = hmmm_ruleset_rule(rs, i);
@@ -150,6 +165,25 @@ static void builtin_packs_load_and_compile(void **state)
                 fail();
             }
     }
+    hmmm_diags_free(d);
+    hmmm_ruleset_free(rs);
+}
+
+/* A rule from a file is compiled when loaded, so that its mistakes are
+ * reported with it; one whose pattern PCRE2 cannot take is reported then. */
+static void rules_from_files_compile_at_once(void **state)
+{
+    (void)state;
+    const char *y = "pack: p\nrules:\n  - id: r\n    words: [service user]\n"
+                    "    exceptions: [service user research]\n    message: m\n";
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    assert_int_equal(hmmm_ruleset_load_buffer(rs, "p.yaml", y, strlen(y), d), HMMM_OK);
+    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+    hm_rule *r = rs->active.items[0];
+    assert_false(r->trusted);
+    assert_non_null(r->re);
+    assert_non_null(r->exc_re);
     hmmm_diags_free(d);
     hmmm_ruleset_free(rs);
 }
@@ -197,6 +231,7 @@ int main(void)
         cmocka_unit_test(reports_bad_files_with_positions),
         cmocka_unit_test(many_errors_are_all_reported),
         cmocka_unit_test(builtin_packs_load_and_compile),
+        cmocka_unit_test(rules_from_files_compile_at_once),
         cmocka_unit_test(unknown_builtin_pack),
         cmocka_unit_test(survives_every_failed_allocation),
     };
