@@ -629,33 +629,31 @@ static int looks_binary(const char *data, size_t len)
     return memchr(data, '\0', n) != NULL;
 }
 
-static hmmm_status add_limit_error(hmmm_result *res, const char *id)
+/* Adds "rule ID WHAT" (and ": DETAIL") to the document's errors. */
+static hmmm_status add_error(hmmm_result *res, const char *id, const char *what, const char *detail)
 {
     hm_buf b = {0};
-    if (hm_buf_printf(&b,
-                      "rule %s gave up on this document: its pattern ran over the match "
-                      "limit (is it a runaway pattern?)",
-                      id) < 0)
-        return HMMM_ENOMEM;
-    char *s = hm_arena_strndup(&res->arena, b.data, b.len);
+    int r = hm_buf_printf(&b, "rule %s %s%s%s", id, what, detail ? ": " : "", detail ? detail : "");
+    char *s = r < 0 ? NULL : hm_arena_strndup(&res->arena, b.data, b.len);
     hm_buf_free(&b);
     if (!s || hm_vec_push(&res->errors, s) < 0)
         return HMMM_ENOMEM;
     return HMMM_OK;
 }
 
+static hmmm_status add_limit_error(hmmm_result *res, const char *id)
+{
+    return add_error(res, id,
+                     "gave up on this document: its pattern ran over the match limit (is it a "
+                     "runaway pattern?)",
+                     NULL);
+}
+
 static hmmm_status add_compile_error(hmmm_result *res, const char *id, int ec)
 {
     char msg[256];
     pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
-    hm_buf b = {0};
-    if (hm_buf_printf(&b, "rule %s was not checked: its pattern does not compile: %s", id, msg) < 0)
-        return HMMM_ENOMEM;
-    char *s = hm_arena_strndup(&res->arena, b.data, b.len);
-    hm_buf_free(&b);
-    if (!s || hm_vec_push(&res->errors, s) < 0)
-        return HMMM_ENOMEM;
-    return HMMM_OK;
+    return add_error(res, id, "was not checked: its pattern does not compile", msg);
 }
 
 hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, size_t len, hmmm_doctype type,
