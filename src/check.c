@@ -301,7 +301,7 @@ static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, siz
         break;
     }
     (void)from;
-    int rc = pcre2_match(rule->ctx_re[k], (PCRE2_SPTR)text, to, start, 0, m->md, m->mctx);
+    int rc = pcre2_match(HM_CODE(rule->ctx_re[k]), (PCRE2_SPTR)text, to, start, 0, m->md, m->mctx);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     return rc < 0 ? -1 : 1;
@@ -311,7 +311,7 @@ static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, siz
 static int context_allows(matcher *m, const hm_rule *rule, size_t s, size_t e)
 {
     for (int k = 0; k < HM_N_CTX; k++) {
-        if (!rule->ctx_re[k])
+        if (!HM_CODE(rule->ctx_re[k]))
             continue;
         int hit = ctx_hit(m, rule, (hm_ctx_kind)k, s, e);
         if (hit < 0)
@@ -503,7 +503,8 @@ static int add_candidate(void *arg, size_t s, size_t e)
 {
     run *r = arg;
     int held;
-    if (r->rule->exc_re && (held = held_by(r->m, r->rule->exc_re, r->rule->exc_words, s, e)) != 0)
+    const pcre2_code *exc = HM_CODE(r->rule->exc_re);
+    if (exc && (held = held_by(r->m, exc, r->rule->exc_words, s, e)) != 0)
         return held < 0 ? -1 : 0;
     if (r->rs->accept_re &&
         (held = held_by(r->m, r->rs->accept_re, r->rs->accept_words, s, e)) != 0)
@@ -544,8 +545,8 @@ static int on_place(void *arg, size_t i, size_t pos)
         r->limits++;
         return add_compile_error(r->res, rule->pub.id, ec) == HMMM_OK ? 0 : -1;
     }
-    int rc =
-        pcre2_match(rule->re, (PCRE2_SPTR)m->plain->text, m->plain->len, pos, 0, m->md, m->mctx);
+    int rc = pcre2_match(HM_CODE(rule->re), (PCRE2_SPTR)m->plain->text, m->plain->len, pos, 0,
+                         m->md, m->mctx);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     if (rc < 0) {
@@ -726,7 +727,7 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
                 goto done;
             continue;
         }
-        int e = each_match(&m, r.rule->re, add_candidate, &r);
+        int e = each_match(&m, HM_CODE(r.rule->re), add_candidate, &r);
         if (e < 0)
             goto done;
         if (e > 0) {

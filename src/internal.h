@@ -260,5 +260,7 @@ hmmm_status hm_ruleset_load(hmmm_ruleset *rs, const char *name, const char *data
  * while others check documents. Returns 0, or the PCRE2 error code that
  * stopped it (the same on every later call). */
 int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r);
+/* One of a rule's patterns, read as another thread may be publishing it. */
+#define HM_CODE(slot) ((const pcre2_code *)__atomic_load_n(&(slot), __ATOMIC_ACQUIRE))
 
 #endif /* HMMM_INTERNAL_H */
