@@ -165,9 +165,12 @@ HMMM_EXPORT hmmm_status hmmm_ruleset_load_path(hmmm_ruleset *rs, const char *pat
 HMMM_EXPORT hmmm_status hmmm_ruleset_load_buffer(hmmm_ruleset *rs, const char *name,
                                                  const char *data, size_t len, hmmm_diags *diags);
 
-/* Resolves glossary references, checks ids are unique and compiles every
- * pattern. Must be called once, after loading and configuring and before
- * checking. */
+/* Resolves glossary references, checks ids are unique and checks every
+ * rule. Must be called once, after loading and configuring and before
+ * checking. The patterns of rules loaded from files and buffers are compiled
+ * here, so that a mistake is reported with its rule; those of the built-in
+ * packs when a document first needs them (a check on another thread may do
+ * it at the same time: the ruleset stays safe to share). */
 HMMM_EXPORT hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags);
 
 /* Whether to use the prefilter, which finds in one pass the places where any
