@@ -207,7 +207,100 @@ typedef struct matcher {
     pcre2_match_context *mctx;
     pcre2_match_context *near_ctx; /* the same limits, and an offset limit */
     int limit_hit;
+    /* The prose as pieces of well-formed UTF-8 (one for almost every
+     * document), split where bytes are not UTF-8. */
+    hm_range *pieces;
+    size_t n_pieces;
 } matcher;
+
+/* ---- matching a piece of well-formed text at a time ---------------------
+ *
+ * PCRE2 is given only well-formed UTF-8, with PCRE2_NO_UTF_CHECK: bytes that
+ * are not UTF-8 split the prose into pieces, each searched on its own, so a
+ * match never runs across them and nothing looks past them. PCRE2 would
+ * otherwise check the rest of the text on every call, which without JIT
+ * grows with the square of a document's size. */
+
+/* Splits the prose into pieces. Returns -1 when out of memory. */
+static int find_pieces(matcher *m)
+{
+    const unsigned char *t = (const unsigned char *)m->plain->text;
+    size_t len = m->plain->len, i = 0, start = 0, cap = 0;
+    for (;;) {
+        size_t bad = i + hm_utf8_valid_prefix((const char *)t + i, len - i);
+        if (bad >= len || bad > start) {
+            if (m->n_pieces == cap) {
+                cap = cap ? cap * 2 : 4;
+                hm_range *r = hm_realloc(m->pieces, cap * sizeof *r);
+                if (!r)
+                    return -1;
+                m->pieces = r;
+            }
+            m->pieces[m->n_pieces++] = (hm_range){start, bad < len ? bad : len};
+        }
+        if (bad >= len)
+            return 0;
+        /* Past the bytes that do not decode, to where UTF-8 starts again. */
+        uint32_t cp;
+        i = bad + 1;
+        while (i < len && (t[i] & 0xC0) == 0x80 && !hm_utf8_decode(t + i, len - i, &cp))
+            i++;
+        start = i;
+    }
+}
+
+/* The piece that holds position AT (or ends there), or n_pieces. */
+static size_t piece_of(const matcher *m, size_t at)
+{
+    size_t lo = 0, hi = m->n_pieces;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->pieces[mid].end < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n_pieces && m->pieces[lo].start <= at ? lo : m->n_pieces;
+}
+
+/* How a search may use the pieces: anywhere from its start on, or only in
+ * the piece its start is in (an anchored pattern, or one that begins with
+ * \G) or its end is in (one that ends with \z). */
+typedef enum { ANYWHERE, AT_START, AT_END } reach;
+
+/* Searches RE from START in the prose cut off at END, as pcre2_match would
+ * (with CTX, and an offset LIMIT unless it is SIZE_MAX). Returns PCRE2's
+ * result; on a match, sets *MS and *ME to where it is in the prose. */
+static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, reach how,
+                  pcre2_match_context *ctx, size_t limit, size_t *ms, size_t *me)
+{
+    size_t i = piece_of(m, how == AT_END ? end : start);
+    if (how == ANYWHERE && i == m->n_pieces) /* in bytes that are not UTF-8 */
+        for (i = 0; i < m->n_pieces && m->pieces[i].start < start; i++)
+            ;
+    for (; i < m->n_pieces; i++) {
+        hm_range p = m->pieces[i];
+        size_t from = start > p.start ? start : p.start;
+        size_t to = end < p.end ? end : p.end;
+        if (from > to || (how == AT_START && from != start) || (how == AT_END && to != end) ||
+            from > limit)
+            return PCRE2_ERROR_NOMATCH;
+        uint32_t opts = PCRE2_NO_UTF_CHECK | (p.start ? PCRE2_NOTBOL : 0) |
+                        (to < m->plain->len && to == p.end ? PCRE2_NOTEOL : 0);
+        if (limit != SIZE_MAX)
+            pcre2_set_offset_limit(ctx, limit - p.start);
+        int rc = pcre2_match(re, (PCRE2_SPTR)m->plain->text + p.start, to - p.start, from - p.start,
+                             opts, m->md, ctx);
+        if (rc >= 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+            *ms = p.start + ov[0];
+            *me = p.start + ov[1];
+        }
+        if (rc != PCRE2_ERROR_NOMATCH || how != ANYWHERE || to >= end)
+            return rc;
+    }
+    return PCRE2_ERROR_NOMATCH;
+}
 
 /* ---- word-sense conditions and mentions -------------------------------- */
 
@@ -301,7 +394,11 @@ static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, siz
         break;
     }
     (void)from;
-    int rc = pcre2_match(HM_CODE(rule->ctx_re[k]), (PCRE2_SPTR)text, to, start, 0, m->md, m->mctx);
+    reach how = k == HM_FOLLOWED_BY || k == HM_NOT_FOLLOWED_BY   ? AT_START
+                : k == HM_PRECEDED_BY || k == HM_NOT_PRECEDED_BY ? AT_END
+                                                                 : ANYWHERE;
+    size_t ms, me;
+    int rc = search(m, HM_CODE(rule->ctx_re[k]), start, to, how, m->mctx, SIZE_MAX, &ms, &me);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     return rc < 0 ? -1 : 1;
@@ -417,13 +514,12 @@ static int each_match(matcher *m, const pcre2_code *re, int (*fn)(void *, size_t
     const char *text = m->plain->text;
     size_t len = m->plain->len, start = 0;
     while (start <= len) {
-        int rc = pcre2_match(re, (PCRE2_SPTR)text, len, start, 0, m->md, m->mctx);
+        size_t s, e;
+        int rc = search(m, re, start, len, ANYWHERE, m->mctx, SIZE_MAX, &s, &e);
         if (rc == PCRE2_ERROR_NOMATCH)
             return 0;
-        if (rc < 0 && rc != 0)
+        if (rc < 0)
             return rc == PCRE2_ERROR_NOMEMORY ? -1 : 1;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-        size_t s = ov[0], e = ov[1];
         if (e <= s) { /* an empty match finds nothing; step over one character */
             start = s + 1;
             while (start < len && ((unsigned char)text[start] & 0xC0) == 0x80)
@@ -482,19 +578,20 @@ static int held_by(matcher *m, const pcre2_code *re, unsigned words, size_t s, s
     while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
         to++;
     /* No match that starts after S can hold the match. */
-    pcre2_set_offset_limit(m->near_ctx, s);
     while (from <= s) {
-        int rc = pcre2_match(re, (PCRE2_SPTR)text, to, from, 0, m->md, m->near_ctx);
+        size_t hs, he;
+        int rc = search(m, re, from, to, ANYWHERE, m->near_ctx, s, &hs, &he);
         if (rc == PCRE2_ERROR_NOMATCH)
             return 0;
         if (rc < 0)
             return rc == PCRE2_ERROR_NOMEMORY ? -1 : 0;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-        if (ov[0] > s)
+        if (hs > s)
             return 0;
-        if (ov[1] >= e)
+        if (he >= e)
             return 1;
-        from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        from = he > hs ? he : hs + 1;
+        while (from < len && ((unsigned char)text[from] & 0xC0) == 0x80)
+            from++;
     }
     return 0;
 }
@@ -545,8 +642,8 @@ static int on_place(void *arg, size_t i, size_t pos)
         r->limits++;
         return add_compile_error(r->res, rule->pub.id, ec) == HMMM_OK ? 0 : -1;
     }
-    int rc = pcre2_match(HM_CODE(rule->re), (PCRE2_SPTR)m->plain->text, m->plain->len, pos, 0,
-                         m->md, m->mctx);
+    size_t s, e;
+    int rc = search(m, HM_CODE(rule->re), pos, m->plain->len, AT_START, m->mctx, SIZE_MAX, &s, &e);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     if (rc < 0) {
@@ -556,8 +653,6 @@ static int on_place(void *arg, size_t i, size_t pos)
         r->limits++;
         return add_limit_error(r->res, rule->pub.id) == HMMM_OK ? 0 : -1;
     }
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
-    size_t s = ov[0], e = ov[1];
     if (e <= s)
         return 0;
     r->next[i] = e;
@@ -683,6 +778,7 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     directives ds = {0};
     run r = {0};
     pcre2_match_context *mctx = NULL, *near_ctx = NULL;
+    matcher m = {0};
     pcre2_match_data *md = NULL;
     int have_plain = 0, limits = 0;
 
@@ -708,7 +804,9 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     pcre2_set_heap_limit(mctx, HEAP_LIMIT);
     if (!(near_ctx = pcre2_match_context_copy(mctx)))
         goto done;
-    matcher m = {.plain = &plain, .md = md, .mctx = mctx, .near_ctx = near_ctx};
+    m = (matcher){.plain = &plain, .md = md, .mctx = mctx, .near_ctx = near_ctx};
+    if (find_pieces(&m) < 0)
+        goto done;
 
     r.m = &m;
     r.rs = rs;
@@ -793,6 +891,7 @@ done:
     pcre2_match_data_free(md);
     pcre2_match_context_free(mctx);
     pcre2_match_context_free(near_ctx);
+    hm_free(m.pieces);
     if (st == HMMM_ENOMEM) {
         hmmm_result_free(res);
         return st;

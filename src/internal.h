@@ -88,6 +88,9 @@ int hm_strcaseeq(const char *a, const char *b);
 size_t hm_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Characters in S[0..N): a valid sequence or an invalid byte counts as one. */
 size_t hm_utf8_count(const char *s, size_t n);
+/* The length of the longest start of S that is well-formed UTF-8 (no
+ * overlong forms, surrogates or code points beyond U+10FFFF). */
+size_t hm_utf8_valid_prefix(const char *s, size_t n);
 /* Appends code point CP as UTF-8. */
 int hm_buf_add_cp(hm_buf *b, uint32_t cp);
 

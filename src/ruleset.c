@@ -589,7 +589,7 @@ hmmm_status hmmm_ruleset_load_path(hmmm_ruleset *rs, const char *path, hmmm_diag
 pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra, int jit,
                        int *errcode, size_t *erroffset)
 {
-    uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | extra;
+    uint32_t opts = PCRE2_UTF | PCRE2_UCP | extra;
     if (!case_sensitive)
         opts |= PCRE2_CASELESS;
     PCRE2_SIZE off = 0;

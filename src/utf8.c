@@ -1,4 +1,6 @@
 /* utf8.c - decoding UTF-8 and counting characters, tolerant of bad bytes. */
+#include <string.h>
+
 #include "internal.h"
 
 size_t hm_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
@@ -38,6 +40,34 @@ size_t hm_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
         return 0;
     *cp = v;
     return len;
+}
+
+size_t hm_utf8_valid_prefix(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        /* Eight ASCII bytes at a time. */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080u)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = hm_utf8_decode(p + i, n - i, &cp);
+        if (!k)
+            return i;
+        i += k;
+    }
+    return n;
 }
 
 size_t hm_utf8_count(const char *s, size_t n)

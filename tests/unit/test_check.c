@@ -164,6 +164,47 @@ static void threads_compile_rules_as_they_need_them(void **state)
     }
 }
 
+/* Bytes that are not UTF-8 split the text: phrases on either side are
+ * found, none runs across them, and an exception cannot reach over them.
+ * With PCRE2's JIT and without, the same. */
+static void bad_bytes_split_the_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *doc;
+        size_t n, first;
+    } cases[] = {
+        {"service users \xFF service users", 2, 0},
+        {"service\xFFusers and service\xC0\x80 users", 0, 0},
+        {"\xE2\x80 service users", 1, 3},
+        {"service user\xFF research", 1, 0},
+        {"service user research \xF5\x80\x80\x80", 0, 0},
+        {"\xED\xA0\x80service users", 1, 3}, /* a surrogate */
+    };
+    for (int jit = 0; jit < 2; jit++) {
+        hmmm_ruleset *rs = hmmm_ruleset_new();
+        hmmm_diags *d = hmmm_diags_new();
+        assert_int_equal(hmmm_ruleset_load_buffer(rs, "t.yaml", rules_text, strlen(rules_text), d),
+                         HMMM_OK);
+        ((hm_rule *)rs->rules.items[2])->disabled = 1;
+        hmmm_ruleset_set_jit(rs, jit);
+        assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            hmmm_result *res = check(rs, cases[i].doc, HMMM_TEXT);
+            if (hmmm_result_count(res) != cases[i].n) {
+                print_error("case %zu: %zu findings, not %zu\n", i, hmmm_result_count(res),
+                            cases[i].n);
+                fail();
+            }
+            if (cases[i].n)
+                assert_int_equal(hmmm_result_get(res, 0)->offset, cases[i].first);
+            hmmm_result_free(res);
+        }
+        hmmm_diags_free(d);
+        hmmm_ruleset_free(rs);
+    }
+}
+
 static void markdown_positions(void **state)
 {
     (void)state;
@@ -357,6 +398,7 @@ int main(void)
         cmocka_unit_test(exceptions_drop_matches_inside_them),
         cmocka_unit_test(exceptions_reach_back_their_own_length),
         cmocka_unit_test(threads_compile_rules_as_they_need_them),
+        cmocka_unit_test(bad_bytes_split_the_text),
         cmocka_unit_test(markdown_positions),
         cmocka_unit_test(directives),
         cmocka_unit_test(directives_in_markdown_code_are_not_honoured),

@@ -63,6 +63,29 @@ static void encodes_code_points(void **state)
     hm_buf_free(&b);
 }
 
+static size_t prefix(const char *s)
+{
+    return hm_utf8_valid_prefix(s, strlen(s));
+}
+
+/* How much of a text is well-formed, with the fast path for ASCII on either
+ * side of its 8-byte steps. */
+static void valid_prefixes(void **state)
+{
+    (void)state;
+    assert_int_equal(prefix(""), 0);
+    assert_int_equal(prefix("plain ASCII text, longer than eight"), 35);
+    assert_int_equal(prefix("caf\xC3\xA9 \xE2\x80\x94 ok"), 12);
+    assert_int_equal(prefix("0123456789\xFF"
+                            "abc"),
+                     10);
+    assert_int_equal(prefix("01234567\xE2\x80"), 8);     /* cut short */
+    assert_int_equal(prefix("ab\xC0\xAF"), 2);           /* overlong */
+    assert_int_equal(prefix("ab\xED\xA0\x80"), 2);       /* surrogate */
+    assert_int_equal(prefix("ab\xF4\x90\x80\x80"), 2);   /* beyond U+10FFFF */
+    assert_int_equal(prefix("\xF0\x9F\x98\x80\x80"), 4); /* a stray continuation */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -70,6 +93,7 @@ int main(void)
         cmocka_unit_test(rejects_invalid_sequences),
         cmocka_unit_test(counts_characters_and_bad_bytes),
         cmocka_unit_test(encodes_code_points),
+        cmocka_unit_test(valid_prefixes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
