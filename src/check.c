@@ -314,12 +314,13 @@ static int is_word_char(const char *s, size_t len, size_t i)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '_';
     uint32_t cp;
-    size_t k = hm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+    if (!hm_utf8_decode((const unsigned char *)s + i, len - i, &cp))
+        return 0;
     /* Letters beyond ASCII; not punctuation such as quotes and dashes, but
      * the connectors that a pattern's \w matches (U+203F, U+2040, U+2054). */
     if (cp == 0x203F || cp == 0x2040 || cp == 0x2054)
         return 1;
-    return k && !(cp >= 0x2000 && cp <= 0x206F) && cp != 0xA0 && cp != 0xAB && cp != 0xBB &&
+    return !(cp >= 0x2000 && cp <= 0x206F) && cp != 0xA0 && cp != 0xAB && cp != 0xBB &&
            cp != 0xFFFC;
 }
 
