@@ -4,11 +4,20 @@
 #include "internal.h"
 
 struct hm_builtin {
-    const char *stem; /* "coproduction", or "glossary" for the glossary */
-    const char *name; /* "rules/coproduction.yaml", used in diagnostics */
-    const char *data;
-    size_t len;
+    const char *stem;   /* "coproduction", or "glossary" for the glossary */
+    const char *name;   /* "rules/coproduction.yaml", used in diagnostics */
+    hm_baked_tree tree; /* its YAML, parsed when hmmm was built */
 };
+
+/* Loads built-in file B. */
+static hmmm_status load(hmmm_ruleset *rs, const struct hm_builtin *b, hmmm_diags *diags)
+{
+    hm_arena arena = {0};
+    hm_node *root = hm_yaml_unbake(&arena, &b->tree);
+    hmmm_status st = root ? hm_ruleset_load_tree(rs, b->name, root, 1, diags) : HMMM_ENOMEM;
+    hm_arena_free(&arena);
+    return st;
+}
 
 #include "builtin_rules.h"
 
@@ -34,7 +43,7 @@ hmmm_status hmmm_ruleset_load_builtin_file(hmmm_ruleset *rs, const char *stem, h
     for (size_t i = 0; i < N_BUILTINS; i++) {
         const struct hm_builtin *b = &hm_builtins[i];
         if (!strcmp(b->stem, stem))
-            return hm_ruleset_load(rs, b->name, b->data, b->len, 1, diags);
+            return load(rs, b, diags);
     }
     return hm_diag(diags, "", 0, 0, "no built-in rule file named '%s'", stem);
 }
@@ -58,7 +67,7 @@ hmmm_status hmmm_ruleset_load_builtin(hmmm_ruleset *rs, const char *const *packs
             want = !strcmp(b->stem, packs[k]);
         if (!want)
             continue;
-        hmmm_status s = hm_ruleset_load(rs, b->name, b->data, b->len, 1, diags);
+        hmmm_status s = load(rs, b, diags);
         if (s == HMMM_ENOMEM)
             return s;
         if (s != HMMM_OK)

@@ -638,6 +638,8 @@ static int on_place(void *arg, size_t i, size_t pos)
     hm_rule *rule = r->rs->active.items[i];
     matcher *m = r->m;
     int ec = hm_rule_ready(r->rs, rule);
+    if (ec < 0)
+        return -1;
     if (ec) {
         r->dead[i] = 1;
         r->limits++;
@@ -820,6 +822,8 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
             continue;
         r.rule = rs->active.items[i];
         int ec = hm_rule_ready(rs, rs->active.items[i]);
+        if (ec < 0)
+            goto done;
         if (ec) {
             limits++;
             if (add_compile_error(res, r.rule->pub.id, ec) != HMMM_OK)

@@ -134,6 +134,24 @@ hm_node *hm_yaml_parse(hm_arena *arena, const char *name, const char *data, size
                        hmmm_diags *diags);
 /* The value for KEY in mapping MAP, or NULL. */
 hm_node *hm_yaml_get(const hm_node *map, const char *key);
+
+/* A tree parsed at build time (src/tools/bake.c), as flat arrays: node 0 is
+ * the root; a node's items are ITEMS[items .. items + n); its text is at
+ * STRINGS + str (UINT32_MAX: none). */
+typedef struct hm_baked_node {
+    uint8_t kind, quoted;
+    uint32_t line, column, str, len, items, n;
+} hm_baked_node;
+
+typedef struct hm_baked_tree {
+    const hm_baked_node *nodes;
+    size_t n_nodes;
+    const uint32_t *items;
+    const char *strings;
+} hm_baked_tree;
+
+/* The tree T in ARENA (its text stays in T), or NULL when out of memory. */
+hm_node *hm_yaml_unbake(hm_arena *arena, const hm_baked_tree *t);
 const char *hm_yaml_kind_name(hm_node_kind kind);
 
 /* ---- phrase.c: words → PCRE2 pattern ----------------------------------- */
@@ -206,15 +224,15 @@ typedef struct hm_rule {
     unsigned pattern_line, pattern_col;
     int pattern_quoted;
     int trusted; /* built in: its patterns are compiled when first needed */
-    /* The patterns' sources, and the patterns once compiled (see
-     * hm_rule_ready); the exceptions' takes an offset limit. */
-    char *re_src, *exc_src, *ctx_src[HM_N_CTX];
+    /* The patterns, once compiled (see hm_rule_ready); the exceptions' takes
+     * an offset limit. */
     pcre2_code *re; /* compiled anchored when the prefilter finds its places */
     int anchored;
     pcre2_code *exc_re;
     unsigned exc_words; /* the most words a match of an exception spans */
-    int ready;          /* 1 compiled; -(PCRE2 error) failed; 0 not yet */
-    size_t index;       /* position in the ruleset */
+    int ready;          /* 1 compiled; -1 failed, with PCRE2's code in ERROR; 0 not yet */
+    int error;
+    size_t index; /* position in the ruleset */
 } hm_rule;
 
 typedef struct hm_gloss {
@@ -255,13 +273,14 @@ struct hmmm_ruleset {
 pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra, int jit,
                        int *errcode, size_t *erroffset);
 
-/* Loads rules from a buffer; TRUSTED for the built-in ones. */
-hmmm_status hm_ruleset_load(hmmm_ruleset *rs, const char *name, const char *data, size_t len,
-                            int trusted, hmmm_diags *diags);
+/* Loads rules from a parsed tree; TRUSTED for the built-in ones. */
+hmmm_status hm_ruleset_load_tree(hmmm_ruleset *rs, const char *name, const hm_node *root,
+                                 int trusted, hmmm_diags *diags);
 
 /* Compiles R's patterns if that has not been done, which any thread may do
- * while others check documents. Returns 0, or the PCRE2 error code that
- * stopped it (the same on every later call). */
+ * while others check documents. Returns 0; -1 when out of memory (a later
+ * call tries again); or the PCRE2 error code that stopped it, the same on
+ * every later call. */
 int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r);
 /* One of a rule's patterns, read as another thread may be publishing it. */
 #define HM_CODE(slot) ((const pcre2_code *)__atomic_load_n(&(slot), __ATOMIC_ACQUIRE))

@@ -51,6 +51,13 @@ static char *copy_str(loader *l, const char *s)
     return d;
 }
 
+/* The text of a node, kept: built-in text lives as long as the program, so
+ * it needs no copy. */
+static char *node_str(loader *l, const hm_node *n)
+{
+    return l->trusted ? n->str : copy_str(l, n->str);
+}
+
 /* A scalar string value; reports and returns NULL if N is not one. */
 static char *get_string(loader *l, const hm_node *n, const char *what, int allow_empty)
 {
@@ -66,7 +73,7 @@ static char *get_string(loader *l, const hm_node *n, const char *what, int allow
         err(l, n, "%s must not contain a NUL character", what);
         return NULL;
     }
-    return copy_str(l, n->str);
+    return node_str(l, n);
 }
 
 /* A list of strings (a single string counts as a list of one). */
@@ -481,11 +488,17 @@ static void load_tree(loader *l, const hm_node *root)
 hmmm_status hmmm_ruleset_load_buffer(hmmm_ruleset *rs, const char *name, const char *data,
                                      size_t len, hmmm_diags *diags)
 {
-    return hm_ruleset_load(rs, name, data, len, 0, diags);
+    if (rs->compiled)
+        return hm_diag(diags, name, 0, 0, "rules cannot be added after compiling");
+    hm_arena tree = {0};
+    hm_node *root = hm_yaml_parse(&tree, name, data, len, diags);
+    hmmm_status st = root ? hm_ruleset_load_tree(rs, name, root, 0, diags) : HMMM_EINVAL;
+    hm_arena_free(&tree);
+    return st;
 }
 
-hmmm_status hm_ruleset_load(hmmm_ruleset *rs, const char *name, const char *data, size_t len,
-                            int trusted, hmmm_diags *diags)
+hmmm_status hm_ruleset_load_tree(hmmm_ruleset *rs, const char *name, const hm_node *root,
+                                 int trusted, hmmm_diags *diags)
 {
     if (rs->compiled)
         return hm_diag(diags, name, 0, 0, "rules cannot be added after compiling");
@@ -493,17 +506,10 @@ hmmm_status hm_ruleset_load(hmmm_ruleset *rs, const char *name, const char *data
     l.file = hm_arena_strdup(&rs->arena, name);
     if (!l.file)
         return HMMM_ENOMEM;
-    hm_arena tree = {0};
-    hm_node *root = hm_yaml_parse(&tree, l.file, data, len, diags);
-    if (!root) {
-        hm_arena_free(&tree);
-        return HMMM_EINVAL;
-    }
     if (root->kind == HM_NULL)
         err(&l, NULL, "the file is empty; a rule file needs 'pack' and 'rules', or 'glossary'");
     else
         load_tree(&l, root);
-    hm_arena_free(&tree);
     if (l.nomem)
         return HMMM_ENOMEM;
     return l.errors ? HMMM_EINVAL : HMMM_OK;
@@ -660,20 +666,41 @@ static int build_context(hm_buf *out, hm_ctx_kind kind, char *const *phrases, si
     return r;
 }
 
-/* Compiles the pattern in SLOT's source unless it is there already, and
- * publishes it: two threads may race to do it, and the first one's stays.
- * Returns 0, or PCRE2's error code. */
-static int compile_slot(const hmmm_ruleset *rs, const hm_rule *r, pcre2_code **slot,
-                        const char *src, uint32_t extra)
+/* Which of a rule's patterns: its own, one of its conditions', or its
+ * exceptions'. */
+enum { PAT_MAIN = -1, PAT_EXCEPTIONS = HM_N_CTX };
+
+/* Writes the source of pattern WHICH of R into OUT. Returns -1 when out of
+ * memory. */
+static int rule_source(const hm_rule *r, int which, hm_buf *out)
 {
-    if (!src || __atomic_load_n(slot, __ATOMIC_ACQUIRE))
+    if (which == PAT_MAIN)
+        return build_pattern(out, (char *const *)r->pub.words, r->pub.n_words, r->pub.pattern);
+    if (which == PAT_EXCEPTIONS)
+        return build_pattern(out, r->exceptions, r->n_exceptions, NULL);
+    return build_context(out, (hm_ctx_kind)which, r->ctx[which], r->n_ctx[which], r->gap);
+}
+
+/* Compiles pattern WHICH of R into SLOT unless it is there already, and
+ * publishes it: two threads may race to do it, and the first one's stays.
+ * Returns 0, -1 when out of memory, or PCRE2's error code. */
+static int compile_slot(const hmmm_ruleset *rs, const hm_rule *r, pcre2_code **slot, int which,
+                        uint32_t extra)
+{
+    if (__atomic_load_n(slot, __ATOMIC_ACQUIRE))
         return 0;
+    hm_buf src = {0};
+    if (rule_source(r, which, &src) < 0) {
+        hm_buf_free(&src);
+        return -1;
+    }
     int ec;
     size_t eo;
-    pcre2_code *code =
-        hm_compile(src, strlen(src), r->case_sensitive, extra, !rs->no_jit, &ec, &eo);
+    pcre2_code *code = hm_compile(src.data ? src.data : "", src.len, r->case_sensitive, extra,
+                                  !rs->no_jit, &ec, &eo);
+    hm_buf_free(&src);
     if (!code)
-        return ec;
+        return ec == PCRE2_ERROR_HEAP_FAILED ? -1 : ec;
     pcre2_code *none = NULL;
     if (!__atomic_compare_exchange_n(slot, &none, code, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         pcre2_code_free(code);
@@ -684,28 +711,25 @@ int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r)
 {
     int state = __atomic_load_n(&r->ready, __ATOMIC_ACQUIRE);
     if (state)
-        return state > 0 ? 0 : -state;
-    int ec = compile_slot(rs, r, &r->re, r->re_src, r->anchored ? PCRE2_ANCHORED : 0);
+        return state > 0 ? 0 : r->error;
+    int ec = compile_slot(rs, r, &r->re, PAT_MAIN, r->anchored ? PCRE2_ANCHORED : 0);
     for (int k = 0; !ec && k < HM_N_CTX; k++)
-        ec = compile_slot(rs, r, &r->ctx_re[k], r->ctx_src[k], 0);
-    if (!ec)
-        ec = compile_slot(rs, r, &r->exc_re, r->exc_src, PCRE2_USE_OFFSET_LIMIT);
-    __atomic_store_n(&r->ready, ec ? -ec : 1, __ATOMIC_RELEASE);
+        if (r->n_ctx[k])
+            ec = compile_slot(rs, r, &r->ctx_re[k], k, 0);
+    if (!ec && r->n_exceptions)
+        ec = compile_slot(rs, r, &r->exc_re, PAT_EXCEPTIONS, PCRE2_USE_OFFSET_LIMIT);
+    if (ec < 0)
+        return ec; /* out of memory: another try may do better */
+    if (ec)
+        r->error = ec;
+    __atomic_store_n(&r->ready, ec ? -1 : 1, __ATOMIC_RELEASE);
     return ec;
 }
 
-/* Keeps a copy of the pattern in BUF as the source of one of R's patterns. */
-static char *keep(hmmm_ruleset *rs, hm_buf *buf)
-{
-    char *s = hm_arena_strndup(&rs->arena, buf->data ? buf->data : "", buf->len);
-    hm_buf_free(buf);
-    return s;
-}
-
-/* Makes R's patterns from its phrases, and checks them: a rule from a file
- * is compiled now, so that a mistake is reported with the rule; a built-in
- * one when it is first needed, so that start-up does not wait for the
- * patterns a document never uses. */
+/* Checks R's patterns: a rule from a file is compiled now, so that a
+ * mistake is reported with the rule; a built-in one when it is first
+ * needed, so that start-up does not wait for patterns a document never
+ * uses. */
 static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
 {
     int ec;
@@ -724,32 +748,11 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
         }
         pcre2_code_free(re);
     }
-    hm_buf pat = {0};
-    if (build_pattern(&pat, (char *const *)r->pub.words, r->pub.n_words, r->pub.pattern) < 0 ||
-        !(r->re_src = keep(rs, &pat))) {
-        hm_buf_free(&pat);
-        return HMMM_ENOMEM;
-    }
-    for (int k = 0; k < HM_N_CTX; k++) {
-        if (!r->n_ctx[k])
-            continue;
-        if (build_context(&pat, (hm_ctx_kind)k, r->ctx[k], r->n_ctx[k], r->gap) < 0 ||
-            !(r->ctx_src[k] = keep(rs, &pat))) {
-            hm_buf_free(&pat);
-            return HMMM_ENOMEM;
-        }
-    }
-    if (r->n_exceptions) {
-        if (build_pattern(&pat, r->exceptions, r->n_exceptions, NULL) < 0 ||
-            !(r->exc_src = keep(rs, &pat))) {
-            hm_buf_free(&pat);
-            return HMMM_ENOMEM;
-        }
+    if (r->n_exceptions)
         r->exc_words = phrases_words(r->exceptions, r->n_exceptions);
-    }
     if (r->trusted || !(ec = hm_rule_ready(rs, r)))
         return HMMM_OK;
-    if (ec == PCRE2_ERROR_HEAP_FAILED)
+    if (ec < 0)
         return HMMM_ENOMEM;
     pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
     return hm_diag(diags, r->pub.file, r->pub.line, r->pub.column,

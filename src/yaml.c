@@ -243,3 +243,29 @@ const char *hm_yaml_kind_name(hm_node_kind kind)
     }
     return "?";
 }
+
+hm_node *hm_yaml_unbake(hm_arena *arena, const hm_baked_tree *t)
+{
+    hm_node *nodes = hm_arena_alloc(arena, t->n_nodes * sizeof *nodes);
+    if (!nodes)
+        return NULL;
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        const hm_baked_node *b = &t->nodes[i];
+        hm_node *n = &nodes[i];
+        *n = (hm_node){.kind = (hm_node_kind)b->kind,
+                       .line = b->line,
+                       .column = b->column,
+                       .quoted = b->quoted,
+                       .str = b->str == UINT32_MAX ? NULL : (char *)t->strings + b->str,
+                       .len = b->len,
+                       .n = b->n};
+        if (b->n) {
+            n->items = hm_arena_alloc(arena, b->n * sizeof *n->items);
+            if (!n->items)
+                return NULL;
+            for (size_t k = 0; k < b->n; k++)
+                n->items[k] = &nodes[t->items[b->items + k]];
+        }
+    }
+    return nodes;
+}

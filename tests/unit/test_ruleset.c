@@ -148,7 +148,7 @@ static void builtin_packs_load_and_compile(void **state)
             fail();
         }
         assert_non_null(r->re);
-        assert_true(!r->exc_src == !r->exc_re);
+        assert_true(!r->n_exceptions == !r->exc_re);
         assert_int_equal(hm_rule_ready(rs, r), 0); /* once only */
     }
     /* Every rule has the fields the product promises. */

@@ -117,12 +117,44 @@ static void two_documents_are_refused(void **state)
     hm_arena_free(&a);
 }
 
+/* A tree baked at build time comes back as the parser would have made it:
+ * "pack: p\nrules: [a, b]" by hand, in the arrays hmmm_bake writes. */
+static void baked_trees_come_back(void **state)
+{
+    (void)state;
+    static const hm_baked_node nodes[] = {
+        {HM_MAP, 0, 1, 1, UINT32_MAX, 0, 0, 4}, {HM_SCALAR, 0, 1, 1, 0, 4, 0, 0},
+        {HM_SCALAR, 0, 1, 7, 5, 1, 0, 0},       {HM_SCALAR, 0, 2, 1, 7, 5, 0, 0},
+        {HM_SEQ, 0, 2, 8, UINT32_MAX, 0, 4, 2}, {HM_SCALAR, 1, 2, 9, 13, 1, 0, 0},
+        {HM_SCALAR, 0, 2, 12, 15, 1, 0, 0},
+    };
+    static const uint32_t items[] = {1, 2, 3, 4, 5, 6};
+    static const char strings[] = "pack\0p\0rules\0a\0b";
+    hm_baked_tree t = {nodes, 7, items, strings};
+    hm_arena a = {0};
+    hm_node *root = hm_yaml_unbake(&a, &t);
+    assert_non_null(root);
+    assert_int_equal(root->kind, HM_MAP);
+    hm_node *pack = hm_yaml_get(root, "pack");
+    assert_string_equal(pack->str, "p");
+    assert_int_equal(pack->column, 7);
+    hm_node *rules = hm_yaml_get(root, "rules");
+    assert_int_equal(rules->kind, HM_SEQ);
+    assert_int_equal(rules->n, 2);
+    assert_string_equal(rules->items[1]->str, "b");
+    assert_int_equal(rules->items[0]->quoted, 1);
+    assert_int_equal(rules->items[1]->line, 2);
+    assert_null(root->str);
+    hm_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mapping_with_positions),    cmocka_unit_test(nulls_and_empty_documents),
         cmocka_unit_test(syntax_error_has_position), cmocka_unit_test(aliases_are_refused),
         cmocka_unit_test(deep_nesting_is_refused),   cmocka_unit_test(two_documents_are_refused),
+        cmocka_unit_test(baked_trees_come_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
