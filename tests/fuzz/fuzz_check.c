@@ -1,0 +1,36 @@
+/* fuzz_check.c - the whole check of a document with every built-in pack,
+ * as Markdown and as text: findings lie inside the document, in order. */
+#include "fuzz.h"
+#include "internal.h"
+
+static hmmm_ruleset *rules;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!rules) {
+        hmmm_diags *d = hmmm_diags_new();
+        rules = hmmm_ruleset_new();
+        FUZZ_CHECK(d && rules);
+        hmmm_ruleset_set_jit(rules, 0);
+        FUZZ_CHECK(hmmm_ruleset_load_builtin(rules, NULL, 0, d) == HMMM_OK);
+        FUZZ_CHECK(hmmm_ruleset_compile(rules, d) == HMMM_OK);
+        hmmm_diags_free(d);
+    }
+    for (int markdown = 0; markdown < 2; markdown++) {
+        hmmm_result *res = NULL;
+        hmmm_status st =
+            hmmm_check(rules, (const char *)data, size, markdown ? HMMM_MARKDOWN : HMMM_TEXT, &res);
+        FUZZ_CHECK(st == HMMM_OK || st == HMMM_ELIMIT);
+        size_t last = 0;
+        for (size_t i = 0; i < hmmm_result_count(res); i++) {
+            const hmmm_finding *f = hmmm_result_get(res, i);
+            FUZZ_CHECK(f->offset + f->length <= size);
+            FUZZ_CHECK(f->offset >= last);
+            FUZZ_CHECK(f->line >= 1 && f->column >= 1);
+            FUZZ_CHECK(f->end_line >= f->line);
+            last = f->offset;
+        }
+        hmmm_result_free(res);
+    }
+    return 0;
+}
