@@ -47,7 +47,7 @@ for name in markdown rules config check; do
             cp "$f" tests/fuzz/regressions/$name/
             echo "fuzz_$name: found $(basename "$f"), saved in tests/fuzz/regressions/$name/"
         done
-        grep -E 'ERROR|SUMMARY|invariant' "$log" | head -5
+        sed -n '/ERROR\|invariant failed/,/SUMMARY/p' "$log" | head -40
     fi
     rm -rf "$work"
 done

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the unit tests, the rules' examples and a check of the example draft
-# under valgrind: no leak, no invalid access, or it fails.
+# Runs the unit tests, the rules' examples, a check of the example draft and
+# the fuzz targets' seeds and regressions under valgrind: no leak, no invalid
+# access, or it fails. (valgrind also sees into md4c, which the sanitizers
+# do not instrument.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || {
@@ -27,6 +29,16 @@ for t in "$build"/tests/test_*; do
     echo "valgrind: $(basename "$t") clean"
   else
     echo "valgrind: $(basename "$t") FAILED"; cat "$build/valgrind-$(basename "$t").log"; failed=1
+  fi
+done
+for t in "$build"/tests/fuzz_replay_*; do
+  name=${t##*fuzz_replay_}
+  inputs=(tests/fuzz/seeds/"$name")
+  [ -d tests/fuzz/regressions/"$name" ] && inputs+=(tests/fuzz/regressions/"$name")
+  if "${vg[@]}" "$t" "${inputs[@]}" >/dev/null 2>"$build/valgrind-fuzz-$name.log"; then
+    echo "valgrind: fuzz_replay_$name clean"
+  else
+    echo "valgrind: fuzz_replay_$name FAILED"; cat "$build/valgrind-fuzz-$name.log"; failed=1
   fi
 done
 if "${vg[@]}" "$build/hmmm" test --no-config >/dev/null; then echo "valgrind: hmmm test clean"; else failed=1; fi

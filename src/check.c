@@ -785,8 +785,9 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     pcre2_match_data *md = NULL;
     int have_plain = 0, limits = 0;
 
-    int mr = type == HMMM_MARKDOWN ? hm_markup_markdown(&plain, data, len)
-                                   : hm_markup_text(&plain, data, len);
+    int mr = type == HMMM_MARKDOWN
+                 ? hm_markup_markdown(&plain, data, len, (flags & HMMM_CHECK_TERMINATED) != 0)
+                 : hm_markup_text(&plain, data, len);
     if (mr < 0)
         goto done;
     have_plain = 1;

@@ -386,7 +386,7 @@ static size_t front_matter(const char *d, size_t len)
     return 0;
 }
 
-int hm_markup_markdown(hm_plain *p, const char *data, size_t len)
+int hm_markup_markdown(hm_plain *p, const char *data, size_t len, int terminated)
 {
     memset(p, 0, sizeof *p);
     size_t skip = bom_len(data, len);
@@ -407,7 +407,21 @@ int hm_markup_markdown(hm_plain *p, const char *data, size_t len)
         hm_plain_free(p);
         return -1;
     }
-    int rc = md_parse(data + skip, (MD_SIZE)(len - skip), &parser, &st);
+    /* md4c 0.4.8 can read one byte past the end of what it is given (a link
+     * destination left open at the very end, for one): it must be there,
+     * and a NUL. Without one, it parses a copy that has it. */
+    char *copy = NULL;
+    if (!terminated) {
+        if (!(copy = hm_malloc(len + 1))) {
+            hm_plain_free(p);
+            return -1;
+        }
+        memcpy(copy, data, len);
+        copy[len] = '\0';
+        st.doc = copy;
+    }
+    int rc = md_parse((copy ? copy : data) + skip, (MD_SIZE)(len - skip), &parser, &st);
+    hm_free(copy);
     if (rc != 0 || st.failed) {
         hm_plain_free(p);
         return -1;

@@ -253,6 +253,9 @@ HMMM_EXPORT hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, siz
 
 /* Flags for hmmm_check_with. */
 #define HMMM_CHECK_MENTIONS 0x1u /* also report words quoted on their own */
+/* DATA[LEN] is a readable NUL byte (the caller's buffer holds one more byte
+ * than the document): a Markdown document is then not copied first. */
+#define HMMM_CHECK_TERMINATED 0x2u
 
 /* hmmm_check with FLAGS. hmmm_check is hmmm_check_with(..., 0, ...): a term
  * quoted on its own ('the word "empower"') is being discussed, not used, and

@@ -65,7 +65,7 @@ typedef struct file_list {
 int collect_files(const options *o, const hmmm_config *cfg, file_list *out);
 void file_list_free(file_list *fl);
 
-/* input.c: a document in memory. */
+/* input.c: a document in memory, followed by a NUL byte. */
 typedef struct input {
     char *data;
     size_t len;

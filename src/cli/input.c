@@ -1,4 +1,4 @@
-/* input.c - reads a document into memory.
+/* input.c - reads a document into memory, with a NUL byte after it.
  *
  * A large file is read into memory mapped for it alone, asking the kernel
  * for huge pages and to supply every page before the read: faulting in a
@@ -43,9 +43,18 @@ static int read_rest(int fd, input *in, size_t cap)
         if (got < 0)
             return errno;
         if (got == 0)
-            return 0;
+            break;
         in->len += (size_t)got;
     }
+    /* One byte more, a NUL, as HMMM_CHECK_TERMINATED promises. */
+    if (in->len == cap) {
+        char *b = realloc(in->data, cap + 1);
+        if (!b)
+            return ENOMEM;
+        in->data = b;
+    }
+    in->data[in->len] = '\0';
+    return 0;
 }
 
 /* Reads a regular file of SIZE bytes into its own mapping. Returns 0, an
@@ -76,6 +85,7 @@ static int read_mapped(int fd, size_t size, input *in)
         n += (size_t)got;
     }
     if (n < map) {
+        p[n] = '\0';
         in->data = p;
         in->len = n;
         in->mapped = map;

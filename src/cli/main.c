@@ -172,7 +172,8 @@ static void run_job(const pool *p, job *j)
     if (j->read_error)
         return;
     j->st = hmmm_check_with(p->rs, j->in.data, j->in.len, doc_type(p->o, j->display),
-                            p->o->mentions ? HMMM_CHECK_MENTIONS : 0, &j->res);
+                            HMMM_CHECK_TERMINATED | (p->o->mentions ? HMMM_CHECK_MENTIONS : 0),
+                            &j->res);
 }
 
 static void report_job(const options *o, formatter *fmt, job *j, int min_level, int fail_on,

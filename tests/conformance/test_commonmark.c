@@ -541,7 +541,7 @@ static void commonmark_examples(void **state)
         html_prose(&prose, html);
         words(&expected, prose.d ? prose.d : "", prose.n);
         hm_plain p;
-        if (hm_markup_markdown(&p, md, md_len) != 0)
+        if (hm_markup_markdown(&p, md, md_len, 0) != 0)
             fail_msg("example %d: hm_markup_markdown failed", num);
         words(&got, p.text, p.len);
         hm_plain_free(&p);

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = (const char *)data;
     for (int markdown = 0; markdown < 2; markdown++) {
         hm_plain p;
-        int r = markdown ? hm_markup_markdown(&p, text, size) : hm_markup_text(&p, text, size);
+        int r = markdown ? hm_markup_markdown(&p, text, size, 0) : hm_markup_text(&p, text, size);
         if (r < 0)
             continue;
         size_t last = 0;

@@ -34,8 +34,18 @@ static int run_file(const char *path)
         fprintf(stderr, "%s: out of memory\n", path);
         return 1;
     }
-    LLVMFuzzerTestOneInput(buf, n);
+    /* Exactly as long as the input, as libFuzzer gives it, so that reading
+     * one byte too far is caught by the sanitizers and valgrind. */
+    uint8_t *exact = malloc(n ? n : 1);
+    if (!exact) {
+        free(buf);
+        fprintf(stderr, "%s: out of memory\n", path);
+        return 1;
+    }
+    memcpy(exact, buf, n);
     free(buf);
+    LLVMFuzzerTestOneInput(exact, n);
+    free(exact);
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -15,7 +16,7 @@
 static int prose_has(const char *doc, const char *word)
 {
     hm_plain p;
-    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc), 1), 0);
     int found = memmem(p.text, p.len, word, strlen(word)) != NULL;
     hm_plain_free(&p);
     return found;
@@ -69,7 +70,7 @@ static void blocks_and_code_break_phrases(void **state)
     (void)state;
     hm_plain p;
     const char *doc = "one\n\ntwo `x` three\n";
-    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc), 1), 0);
     assert_non_null(memmem(p.text, p.len, "one\n\ntwo", 8));
     assert_non_null(memmem(p.text, p.len, "two \xEF\xBF\xBC three", 13));
     hm_plain_free(&p);
@@ -80,7 +81,7 @@ static void offsets_map_back(void **state)
     (void)state;
     const char *doc = "> We asked service\n> *users* here\n";
     hm_plain p;
-    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc), 1), 0);
     const char *hit = memmem(p.text, p.len, "service\nusers", 13);
     assert_non_null(hit);
     size_t start = (size_t)(hit - p.text), end = start + 13;
@@ -94,7 +95,7 @@ static void entities_are_decoded_and_mapped(void **state)
     (void)state;
     const char *doc = "people&rsquo;s voice &amp; more\n";
     hm_plain p;
-    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc), 1), 0);
     const char *hit = memmem(p.text, p.len, "people\xE2\x80\x99s voice", 16);
     assert_non_null(hit);
     size_t start = (size_t)(hit - p.text);
@@ -108,7 +109,7 @@ static void html_comments_are_recorded(void **state)
     (void)state;
     const char *doc = "<!-- hmmm off -->\n\ntext <!-- inline --> more\n";
     hm_plain p;
-    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc)), 0);
+    assert_int_equal(hm_markup_markdown(&p, doc, strlen(doc), 1), 0);
     assert_true(p.n_html >= 2);
     assert_int_equal(p.html[0].start, 0);
     hm_plain_free(&p);
@@ -126,9 +127,29 @@ static void text_is_identity_after_bom(void **state)
     hm_plain_free(&p);
 }
 
+/* md4c reads one byte past a link destination left open at the very end;
+ * a buffer without a byte to spare is parsed from a copy that has one
+ * (valgrind, in CI, sees any read past this exact-size block). */
+static void unterminated_documents_are_safe(void **state)
+{
+    (void)state;
+    static const char doc[] = "see [our plan](http:";
+    size_t n = sizeof doc - 1;
+    char *exact = malloc(n);
+    assert_non_null(exact);
+    memcpy(exact, doc, n);
+    hm_plain p;
+    assert_int_equal(hm_markup_markdown(&p, exact, n, 0), 0);
+    assert_non_null(strstr(p.text, "our plan"));
+    assert_int_equal(hm_plain_to_src(&p, (size_t)(strstr(p.text, "plan") - p.text), 0), 9);
+    hm_plain_free(&p);
+    free(exact);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(unterminated_documents_are_safe),
         cmocka_unit_test(prose_is_kept),
         cmocka_unit_test(code_html_and_destinations_are_not),
         cmocka_unit_test(link_text_that_ends_its_destination_is_kept),
