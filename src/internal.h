@@ -104,6 +104,7 @@ typedef struct hm_lines {
     int cr; /* the document has carriage returns */
     size_t pos, line_start;
     unsigned line;
+    size_t col_pos, col; /* characters from the line's start to col_pos */
 } hm_lines;
 
 void hm_lines_init(hm_lines *t, const char *data, size_t len);

@@ -20,6 +20,8 @@ void hm_lines_init(hm_lines *t, const char *data, size_t len)
     t->pos = 0;
     t->line_start = 0;
     t->line = 1;
+    t->col_pos = 0;
+    t->col = 0;
 }
 
 /* Line feeds in [S, S + N). */
@@ -80,9 +82,19 @@ static void advance(hm_lines *t, size_t offset)
 
 void hm_lines_position(hm_lines *t, size_t offset, unsigned *line, unsigned *column)
 {
+    size_t line_was = t->line_start;
     advance(t, offset);
     *line = t->line;
-    size_t col = hm_utf8_count(t->data + t->line_start, t->pos - t->line_start) + 1;
+    /* Characters are counted on from the last position asked for when it is
+     * on the same line, so a very long line is counted once, not once for
+     * every finding on it. */
+    if (t->line_start != line_was || t->col_pos < t->line_start || t->col_pos > t->pos) {
+        t->col_pos = t->line_start;
+        t->col = 0;
+    }
+    t->col += hm_utf8_count(t->data + t->col_pos, t->pos - t->col_pos);
+    t->col_pos = t->pos;
+    size_t col = t->col + 1;
     /* A byte order mark is not a character anyone sees. */
     const unsigned char *d = (const unsigned char *)t->data;
     if (t->line_start == 0 && t->pos >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)

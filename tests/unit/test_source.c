@@ -83,6 +83,28 @@ static void many_lines(void **state)
     hm_buf_free(&b);
 }
 
+/* On one long line, columns asked for in order are counted on from the last
+ * one (each character once), and come out as if counted from the start. */
+static void columns_along_one_long_line(void **state)
+{
+    (void)state;
+    hm_buf b = {0};
+    for (int i = 0; i < 5000; i++)
+        hm_buf_adds(&b, "caf\xC3\xA9 "); /* 5 characters, 6 bytes */
+    hm_lines t;
+    hm_lines_init(&t, b.data, b.len);
+    unsigned l, c;
+    for (size_t i = 0; i < 5000; i += 7) {
+        hm_lines_position(&t, i * 6, &l, &c);
+        assert_int_equal(l, 1);
+        assert_int_equal(c, i * 5 + 1);
+        hm_lines at_end = t; /* a finding's end, from a copy */
+        hm_lines_position(&at_end, i * 6 + 5, &l, &c);
+        assert_int_equal(c, i * 5 + 5);
+    }
+    hm_buf_free(&b);
+}
+
 static size_t words(const char *s)
 {
     return hm_count_words(s, strlen(s));
@@ -118,6 +140,7 @@ int main(void)
         cmocka_unit_test(bom_is_not_a_column),
         cmocka_unit_test(many_lines),
         cmocka_unit_test(word_counts),
+        cmocka_unit_test(columns_along_one_long_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
