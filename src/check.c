@@ -722,6 +722,21 @@ static char *fill_message(hm_arena *a, const char *msg, const char *match)
     return out;
 }
 
+/* The name of the encoding whose byte order mark DATA starts with, when it
+ * is one hmmm does not read (UTF-16, UTF-32), or NULL. Only a file that
+ * also has NUL bytes near its start (as English text in those has) is taken
+ * for one: bytes FF FE before plain text are just bytes that are not UTF-8. */
+static const char *other_encoding(const char *data, size_t len)
+{
+    const unsigned char *d = (const unsigned char *)data;
+    if (len >= 4 && ((d[0] == 0xFF && d[1] == 0xFE && !d[2] && !d[3]) ||
+                     (!d[0] && !d[1] && d[2] == 0xFE && d[3] == 0xFF)))
+        return "UTF-32";
+    if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF)))
+        return "UTF-16";
+    return NULL;
+}
+
 static int looks_binary(const char *data, size_t len)
 {
     size_t n = len < BINARY_PROBE ? len : BINARY_PROBE;
@@ -770,6 +785,23 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     hmmm_result *res = hm_calloc(1, sizeof *res);
     if (!res)
         return HMMM_ENOMEM;
+    const char *encoding = looks_binary(data, len) ? other_encoding(data, len) : NULL;
+    if (encoding) {
+        hm_buf b = {0};
+        char *msg = NULL;
+        if (hm_buf_printf(&b,
+                          "the file is %s text (it starts with a %s byte order mark), and hmmm "
+                          "reads UTF-8: save it as UTF-8 to have it checked",
+                          encoding, encoding) == 0)
+            msg = hm_arena_strndup(&res->arena, b.data, b.len);
+        hm_buf_free(&b);
+        if (!msg || hm_vec_push(&res->errors, msg) < 0) {
+            hmmm_result_free(res);
+            return HMMM_ENOMEM;
+        }
+        *out = res;
+        return HMMM_OK;
+    }
     if (looks_binary(data, len)) {
         res->binary = 1;
         *out = res;

@@ -205,6 +205,34 @@ static void bad_bytes_split_the_text(void **state)
     }
 }
 
+/* Text in UTF-16 or UTF-32 (told by its byte order mark) is refused with a
+ * message that says so, not checked as UTF-8 nor skipped as binary. */
+static void other_encodings_are_refused(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    static const struct {
+        const char *doc;
+        size_t len;
+        const char *name;
+    } cases[] = {
+        {"\xFF\xFEs\0u\0", 6, "UTF-16"},
+        {"\xFE\xFF\0s\0u", 6, "UTF-16"},
+        {"\xFF\xFE\0\0s\0\0\0", 8, "UTF-32"},
+        {"\0\0\xFE\xFF\0\0\0s", 8, "UTF-32"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hmmm_result *res = NULL;
+        assert_int_equal(hmmm_check(rs, cases[i].doc, cases[i].len, HMMM_TEXT, &res), HMMM_OK);
+        assert_int_equal(hmmm_result_count(res), 0);
+        assert_false(hmmm_result_binary(res));
+        assert_int_equal(hmmm_result_error_count(res), 1);
+        assert_non_null(strstr(hmmm_result_error(res, 0), cases[i].name));
+        hmmm_result_free(res);
+    }
+    hmmm_ruleset_free(rs);
+}
+
 static void markdown_positions(void **state)
 {
     (void)state;
@@ -399,6 +427,7 @@ int main(void)
         cmocka_unit_test(exceptions_reach_back_their_own_length),
         cmocka_unit_test(threads_compile_rules_as_they_need_them),
         cmocka_unit_test(bad_bytes_split_the_text),
+        cmocka_unit_test(other_encodings_are_refused),
         cmocka_unit_test(markdown_positions),
         cmocka_unit_test(directives),
         cmocka_unit_test(directives_in_markdown_code_are_not_honoured),
