@@ -14,3 +14,9 @@ foreach(case_dir IN LISTS HMMM_CLI_CASES)
     COMMAND ${CMAKE_CURRENT_LIST_DIR}/run_case.sh $<TARGET_FILE:hmmm_cli> ${case_dir})
   set_tests_properties(cli.${case_name} PROPERTIES LABELS cli)
 endforeach()
+
+# What hmmm does when its surroundings misbehave: symlink loops, vanished
+# files, a full disk, a reader that stops early, unreadable folders.
+add_test(NAME cli.surroundings
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/surroundings.sh $<TARGET_FILE:hmmm_cli>)
+set_tests_properties(cli.surroundings PROPERTIES LABELS cli)
