@@ -127,6 +127,29 @@ static void text_is_identity_after_bom(void **state)
     hm_plain_free(&p);
 }
 
+/* Thousands of nested quotes, a thousand list levels: parsed, the prose found, no
+ * stack exhausted. */
+static void deep_nesting(void **state)
+{
+    (void)state;
+    hm_buf b = {0};
+    for (int i = 0; i < 5000; i++)
+        assert_int_equal(hm_buf_adds(&b, "> "), 0);
+    assert_int_equal(hm_buf_adds(&b, "service users\n\n"), 0);
+    for (int i = 0; i < 1000; i++) {
+        for (int k = 0; k < i; k++)
+            assert_int_equal(hm_buf_adds(&b, "  "), 0);
+        assert_int_equal(hm_buf_adds(&b, "- item\n"), 0);
+    }
+    assert_int_equal(hm_buf_adds(&b, "empower\n"), 0);
+    hm_plain p;
+    assert_int_equal(hm_markup_markdown(&p, b.data, b.len, 1), 0);
+    assert_non_null(strstr(p.text, "service users"));
+    assert_non_null(strstr(p.text, "empower"));
+    hm_plain_free(&p);
+    hm_buf_free(&b);
+}
+
 /* md4c reads one byte past a link destination left open at the very end;
  * a buffer without a byte to spare is parsed from a copy that has one
  * (valgrind, in CI, sees any read past this exact-size block). */
@@ -150,6 +173,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(unterminated_documents_are_safe),
+        cmocka_unit_test(deep_nesting),
         cmocka_unit_test(prose_is_kept),
         cmocka_unit_test(code_html_and_destinations_are_not),
         cmocka_unit_test(link_text_that_ends_its_destination_is_kept),
