@@ -286,7 +286,9 @@ static void load_context(loader *l, hm_rule *r, const hm_node *n)
         err(l, n, "context must be a mapping of conditions, not %s", hm_yaml_kind_name(n->kind));
         return;
     }
+    int before = l->errors;
     check_keys(l, n, keys, "context");
+    int misspelt = l->errors > before; /* said already; "no conditions" would say it twice */
     int any = 0;
     for (int k = 0; k < HM_N_CTX; k++) {
         const hm_node *v = hm_yaml_get(n, hm_ctx_names[k]);
@@ -304,7 +306,7 @@ static void load_context(loader *l, hm_rule *r, const hm_node *n)
         r->pub.context[k] = (const char *const *)r->ctx[k];
         r->pub.n_context[k] = r->n_ctx[k];
     }
-    if (!any)
+    if (!any && !misspelt)
         err(l, n, "context has no conditions (%s)",
             "followed-by, not-followed-by, preceded-by, not-preceded-by, near or not-near");
     r->pub.has_context = any;
