@@ -29,9 +29,10 @@
 /* The longest prefix kept: a shorter one is still a valid prefix. */
 #define LIT_MAX 48
 
-/* A trie node: its edges are a run of edge_slot/edge_child, its rules a run
- * of rule_ids. Nodes are built from the sorted keys in one go, so each
- * node's edges lie together; the root has a table for its first step. */
+/* A trie node: its children are a run of edge_child, one for each bit set
+ * in SLOTS, in order; its rules a run of rule_ids. Nodes are built from the
+ * sorted keys in one go, so each node's edges lie together; the root has a
+ * table for its first step. */
 typedef struct node {
     uint32_t first_edge;
     uint32_t first_rule; /* index into rule_ids of the rules ending here */
@@ -47,9 +48,8 @@ typedef struct entry {
 struct hm_prefilter {
     node *nodes;
     size_t n_nodes, cap_nodes;
-    unsigned char *edge_slot;
     uint32_t *edge_child;
-    size_t n_edges, cap_slots, cap_children;
+    size_t n_edges, cap_children;
     uint32_t root[ALPHABET]; /* the root's children, NO_NODE where none */
     uint32_t *rule_ids;
     size_t n_ids, cap_ids;
@@ -698,7 +698,6 @@ void hm_prefilter_free(hm_prefilter *pf)
     if (!pf)
         return;
     hm_free(pf->nodes);
-    hm_free(pf->edge_slot);
     hm_free(pf->edge_child);
     hm_free(pf->rule_ids);
     hm_buf_free(&pf->keys);
@@ -707,11 +706,10 @@ void hm_prefilter_free(hm_prefilter *pf)
     hm_free(pf);
 }
 
-/* The key buffer, for sorting entries (qsort has no context argument). */
-static const unsigned char *sort_keys;
-
-static int cmp_entry(const void *a, const void *b)
+/* Orders entries by their keys (in the key buffer KEYS), then by rule. */
+static int cmp_entry(const void *a, const void *b, void *keys)
 {
+    const unsigned char *sort_keys = keys;
     const entry *x = a, *y = b;
     size_t n = x->len < y->len ? x->len : y->len;
     int c = memcmp(sort_keys + x->off, sort_keys + y->off, n);
@@ -763,8 +761,7 @@ static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
         if (j == i || keys[pf->entries[j].off + depth] != keys[pf->entries[j - 1].off + depth])
             groups++;
     size_t first = pf->n_edges;
-    if (grow((void **)&pf->edge_slot, &pf->cap_slots, first + groups, 1) < 0 ||
-        grow((void **)&pf->edge_child, &pf->cap_children, first + groups, sizeof(uint32_t)) < 0)
+    if (grow((void **)&pf->edge_child, &pf->cap_children, first + groups, sizeof(uint32_t)) < 0)
         return NO_NODE;
     pf->n_edges += groups;
     pf->nodes[me].first_edge = (uint32_t)first;
@@ -778,7 +775,6 @@ static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
         uint32_t child = build_node(pf, i, j, depth + 1);
         if (child == NO_NODE)
             return NO_NODE;
-        pf->edge_slot[first + g] = k;
         pf->nodes[me].slots |= 1u << k;
         pf->edge_child[first + g] = child;
         g++;
@@ -813,15 +809,12 @@ hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
     }
     if (hm_buf_grow(&pf->keys, 0) < 0)
         goto fail;
-    sort_keys = (const unsigned char *)pf->keys.data;
     if (pf->n_entries)
-        qsort(pf->entries, pf->n_entries, sizeof *pf->entries, cmp_entry);
+        qsort_r(pf->entries, pf->n_entries, sizeof *pf->entries, cmp_entry, pf->keys.data);
     if (build_node(pf, 0, pf->n_entries, 0) != 0)
         goto fail;
-    for (int k = 0; k < ALPHABET; k++)
-        pf->root[k] = NO_NODE;
-    for (uint32_t e = 0; e < bits_in(pf->nodes[0].slots); e++)
-        pf->root[pf->edge_slot[e]] = pf->edge_child[e];
+    for (int k = 0, e = 0; k < ALPHABET; k++)
+        pf->root[k] = pf->nodes[0].slots >> k & 1 ? pf->edge_child[e++] : NO_NODE;
     hm_buf_free(&pf->keys);
     hm_free(pf->entries);
     pf->entries = NULL;
@@ -976,10 +969,8 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
             size_t i = base + (size_t)__builtin_ctzll(starts);
             starts &= starts - 1;
             size_t clen;
-            if (classes[s[i]] == C_FOLD && text_slot(s + i, len - i, &clen) < 0)
-                continue;
-            if (pf->root[classes[s[i]] == C_FOLD ? text_slot(s + i, len - i, &clen)
-                                                 : classes[s[i]]] == NO_NODE)
+            int k = classes[s[i]] == C_FOLD ? text_slot(s + i, len - i, &clen) : classes[s[i]];
+            if (k < 0 || pf->root[k] == NO_NODE)
                 continue;
             int e = walk(pf, s, len, i, fn, arg);
             if (e)

@@ -25,11 +25,13 @@ static void *advise(void *p, size_t n)
     static long page;
     if (!p || n < HUGE_FROM)
         return p;
-    if (!page)
-        page = sysconf(_SC_PAGESIZE);
-    if (page <= 0)
+    /* Threads may race to fill it in; they all write the same value. */
+    if (!__atomic_load_n(&page, __ATOMIC_RELAXED))
+        __atomic_store_n(&page, sysconf(_SC_PAGESIZE), __ATOMIC_RELAXED);
+    long size = __atomic_load_n(&page, __ATOMIC_RELAXED);
+    if (size <= 0)
         return p;
-    uintptr_t mask = (uintptr_t)page - 1;
+    uintptr_t mask = (uintptr_t)size - 1;
     uintptr_t from = ((uintptr_t)p + mask) & ~mask, to = ((uintptr_t)p + n) & ~mask;
     if (to > from)
         (void)madvise((void *)from, to - from, MADV_HUGEPAGE);

@@ -17,18 +17,7 @@ typedef struct baker {
     hm_buf strings;
     uint32_t *items;
     size_t n_items, cap_items;
-    size_t n_nodes;
-    const char *ident;
 } baker;
-
-/* Numbers the nodes depth first, root 0, as the arrays hold them. */
-static size_t count(const hm_node *n)
-{
-    size_t c = 1;
-    for (size_t i = 0; i < n->n; i++)
-        c += count(n->items[i]);
-    return c;
-}
 
 /* Writes node N (numbered SELF) and those below it; returns the next free
  * number. */
@@ -48,16 +37,14 @@ static size_t emit(baker *b, const hm_node *n, size_t self)
             exit(1);
     }
     b->n_items += n->n;
+    fprintf(b->out, "    {%d, %d, %u, %u, %uu, %zu, %zu, %zu},\n", (int)n->kind, n->quoted, n->line,
+            n->column, str, n->len, first, n->n);
+    /* Depth first, root 0: each child is the next number free. */
     size_t next = self + 1;
     for (size_t i = 0; i < n->n; i++) {
         b->items[first + i] = (uint32_t)next;
-        next += count(n->items[i]);
-    }
-    fprintf(b->out, "    {%d, %d, %u, %u, %uu, %zu, %zu, %zu},\n", (int)n->kind, n->quoted, n->line,
-            n->column, str, n->len, first, n->n);
-    next = self + 1;
-    for (size_t i = 0; i < n->n; i++)
         next = emit(b, n->items[i], next);
+    }
     return next;
 }
 
@@ -124,7 +111,7 @@ int main(int argc, char **argv)
         for (const char *p = stem; *p && k + 1 < sizeof ident; p++)
             ident[k++] = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ? *p : '_';
         ident[k] = '\0';
-        baker b = {.out = out, .ident = ident};
+        baker b = {.out = out};
         fprintf(out, "static const hm_baked_node baked_%s_nodes[] = {\n", ident);
         size_t n_nodes = emit(&b, root, 0);
         fprintf(out, "};\nstatic const uint32_t baked_%s_items[] = {\n   ", ident);
