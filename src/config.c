@@ -46,16 +46,20 @@ char *hmmm_config_find(const char *dir)
         return NULL;
     for (;;) {
         hm_buf path = {0};
-        if (hm_buf_printf(&path, "%s%s%s", buf, buf[1] ? "/" : "", CONFIG_NAME) < 0)
+        if (hm_buf_printf(&path, "%s%s%s", buf, buf[1] ? "/" : "", CONFIG_NAME) < 0) {
+            errno = ENOMEM;
             return NULL;
+        }
         struct stat st;
         if (stat(path.data, &st) == 0 && S_ISREG(st.st_mode))
             return hm_buf_take(&path);
         hm_buf_free(&path);
         char *slash = strrchr(buf, '/');
         if (!slash || slash == buf) {
-            if (buf[1] == '\0')
+            if (buf[1] == '\0') {
+                errno = ENOENT;
                 return NULL;
+            }
             buf[1] = '\0'; /* the root itself */
             continue;
         }
@@ -294,8 +298,10 @@ hmmm_config *hmmm_config_load_buffer(const char *name, const char *data, size_t 
                                      hmmm_diags *diags)
 {
     hmmm_config *cfg = hm_calloc(1, sizeof *cfg);
-    if (!cfg)
+    if (!cfg) {
+        hm_diag(diags, name, 0, 0, "out of memory reading config");
         return NULL;
+    }
     cfg->min_level = cfg->fail_on = -1;
     cfg->file = hm_arena_strdup(&cfg->arena, name);
     cfg->dir = cfg->file ? dir_of(&cfg->arena, name) : NULL;
@@ -327,7 +333,12 @@ hmmm_config *hmmm_config_load(const char *path, hmmm_diags *diags)
 {
     char *data;
     size_t len;
-    int e = hm_read_file(path, &data, &len);
+    int e = hm_read_file_max(path, HM_SETTINGS_MAX, &data, &len);
+    if (e == EFBIG) {
+        hm_diag(diags, path, 0, 0, "a config file may hold at most %zu MB; this one holds more",
+                HM_SETTINGS_MAX >> 20);
+        return NULL;
+    }
     if (e) {
         hm_diag(diags, path, 0, 0, "cannot read config: %s", strerror(e));
         return NULL;

@@ -273,6 +273,7 @@ void hm_vec_free(hm_vec *v)
 struct hmmm_diags {
     hm_arena arena;
     hm_vec list; /* hmmm_diag * */
+    size_t lost; /* messages that could not be kept for want of memory */
 };
 
 hmmm_diags *hmmm_diags_new(void)
@@ -299,6 +300,11 @@ const hmmm_diag *hmmm_diags_get(const hmmm_diags *d, size_t i)
     return d && i < d->list.n ? d->list.items[i] : NULL;
 }
 
+size_t hmmm_diags_lost(const hmmm_diags *d)
+{
+    return d ? d->lost : 0;
+}
+
 hmmm_status hm_vdiag(hmmm_diags *d, const char *file, unsigned line, unsigned column,
                      const char *fmt, va_list ap)
 {
@@ -309,8 +315,10 @@ hmmm_status hm_vdiag(hmmm_diags *d, const char *file, unsigned line, unsigned co
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
-    if (n < 0 || hm_buf_grow(&msg, (size_t)n) < 0)
+    if (n < 0 || hm_buf_grow(&msg, (size_t)n) < 0) {
+        d->lost++;
         return HMMM_ENOMEM;
+    }
     vsnprintf(msg.data, (size_t)n + 1, fmt, ap);
     msg.len = (size_t)n;
 
@@ -318,8 +326,10 @@ hmmm_status hm_vdiag(hmmm_diags *d, const char *file, unsigned line, unsigned co
     char *f = dg ? hm_arena_strdup(&d->arena, file ? file : "") : NULL;
     char *m = f ? hm_arena_strndup(&d->arena, msg.data, msg.len) : NULL;
     hm_buf_free(&msg);
-    if (!m || hm_vec_push(&d->list, dg) < 0)
+    if (!m || hm_vec_push(&d->list, dg) < 0) {
+        d->lost++;
         return HMMM_ENOMEM;
+    }
     dg->file = f;
     dg->line = line;
     dg->column = line ? column : 0;
@@ -341,13 +351,24 @@ hmmm_status hm_diag(hmmm_diags *d, const char *file, unsigned line, unsigned col
 
 int hm_read_file(const char *path, char **data, size_t *len)
 {
+    return hm_read_file_max(path, SIZE_MAX - 1, data, len);
+}
+
+int hm_read_file_max(const char *path, size_t max, char **data, size_t *len)
+{
     FILE *f = fopen(path, "rb");
     if (!f)
         return errno;
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0)
+        st.st_size = 0;
+    else if (S_ISDIR(st.st_mode)) {
         fclose(f);
         return EISDIR;
+    }
+    if (st.st_size > 0 && (uintmax_t)st.st_size > max) {
+        fclose(f);
+        return EFBIG;
     }
     hm_buf b = {0};
     size_t want = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
@@ -360,6 +381,11 @@ int hm_read_file(const char *path, char **data, size_t *len)
         size_t got = fread(b.data + b.len, 1, b.cap - b.len - 1, f);
         b.len += got;
         b.data[b.len] = '\0';
+        if (b.len > max) { /* a pipe, or a file that grew */
+            hm_buf_free(&b);
+            fclose(f);
+            return EFBIG;
+        }
         if (got == 0) {
             if (ferror(f)) {
                 int e = errno ? errno : EIO;

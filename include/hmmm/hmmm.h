@@ -78,6 +78,9 @@ HMMM_EXPORT hmmm_diags *hmmm_diags_new(void);
 HMMM_EXPORT void hmmm_diags_free(hmmm_diags *diags);
 HMMM_EXPORT size_t hmmm_diags_count(const hmmm_diags *diags);
 HMMM_EXPORT const hmmm_diag *hmmm_diags_get(const hmmm_diags *diags, size_t i);
+/* How many messages could not be kept for want of memory (the problem they
+ * described still made the call fail). */
+HMMM_EXPORT size_t hmmm_diags_lost(const hmmm_diags *diags);
 
 /* ---- Rules and glossary ------------------------------------------------ */
 
@@ -204,7 +207,9 @@ HMMM_EXPORT const hmmm_gloss *hmmm_ruleset_find_gloss(const hmmm_ruleset *rs, co
 typedef struct hmmm_config hmmm_config;
 
 /* Looks for .hmmm.yaml in DIR and each folder above it. Returns a new string
- * (free with hmmm_free) with the nearest one's path, or NULL when none. */
+ * (free with hmmm_free) with the nearest one's path, or NULL with errno set:
+ * ENOENT when there is none, ENOMEM when out of memory, or why DIR could not
+ * be resolved. */
 HMMM_EXPORT char *hmmm_config_find(const char *dir);
 
 /* Reads a config file. Returns NULL on failure, with the reason in DIAGS. */

@@ -84,10 +84,11 @@ typedef struct summary {
 
 typedef struct formatter formatter;
 formatter *formatter_new(out_format fmt, FILE *out, int color);
-/* One checked file: its findings at or above min_level. */
-void formatter_file(formatter *f, const char *path, const char *data, size_t len,
-                    const hmmm_finding *const *findings, size_t n);
-void formatter_end(formatter *f, const summary *s);
+/* One checked file: its findings at or above min_level. Both return -1
+ * when out of memory: the output is then incomplete. */
+int formatter_file(formatter *f, const char *path, const char *data, size_t len,
+                   const hmmm_finding *const *findings, size_t n);
+int formatter_end(formatter *f, const summary *s);
 void formatter_free(formatter *f);
 
 /* selftest.c: hmmm test. */

@@ -283,8 +283,10 @@ int explain(const options *o, const hmmm_ruleset *rs)
     for (size_t i = 0; i < o->n_args; i++)
         len += strlen(o->args[i]) + 1;
     char *term = malloc(len + 1);
-    if (!term)
+    if (!term) {
+        errorf("out of memory");
         return EXIT_TROUBLE;
+    }
     term[0] = '\0';
     for (size_t i = 0; i < o->n_args; i++) {
         if (i)
@@ -302,9 +304,18 @@ int explain(const options *o, const hmmm_ruleset *rs)
         /* Not a name: explain whichever rules the words set off. */
         hmmm_result *res = NULL;
         size_t shown = 0;
-        if (hmmm_check_with(rs, term, strlen(term), HMMM_TEXT, HMMM_CHECK_MENTIONS, &res) !=
-                HMMM_ENOMEM &&
-            res) {
+        hmmm_status st =
+            hmmm_check_with(rs, term, strlen(term), HMMM_TEXT, HMMM_CHECK_MENTIONS, &res);
+        if (st == HMMM_ENOMEM) {
+            errorf("out of memory");
+            free(term);
+            return EXIT_TROUBLE;
+        }
+        for (size_t i = 0; res && i < hmmm_result_error_count(res); i++) {
+            errorf("%s", hmmm_result_error(res, i));
+            rc = EXIT_TROUBLE;
+        }
+        if (res) {
             const hmmm_rule *last = NULL;
             for (size_t i = 0; i < hmmm_result_count(res); i++) {
                 const hmmm_rule *hit = hmmm_result_get(res, i)->rule;

@@ -26,10 +26,12 @@ struct formatter {
     size_t len, cap;
 };
 
+/* Each returns 0, or -1 when it ran out of memory (the output may then be
+ * incomplete, and the caller says so). */
 struct format_ops {
-    void (*file)(formatter *f, const char *path, const char *data, size_t len,
-                 const hmmm_finding *const *findings, size_t n);
-    void (*end)(formatter *f, const summary *s);
+    int (*file)(formatter *f, const char *path, const char *data, size_t len,
+                const hmmm_finding *const *findings, size_t n);
+    int (*end)(formatter *f, const summary *s);
 };
 
 /* ---- shared helpers ---------------------------------------------------- */
@@ -66,8 +68,8 @@ static const char *c(const formatter *f, const char *code)
 
 /* ---- line -------------------------------------------------------------- */
 
-static void line_file(formatter *f, const char *path, const char *data, size_t len,
-                      const hmmm_finding *const *fs, size_t n)
+static int line_file(formatter *f, const char *path, const char *data, size_t len,
+                     const hmmm_finding *const *fs, size_t n)
 {
     (void)data;
     (void)len;
@@ -82,12 +84,14 @@ static void line_file(formatter *f, const char *path, const char *data, size_t l
         }
         fprintf(f->out, " [%s]\n", x->rule->id);
     }
+    return 0;
 }
 
-static void line_end(formatter *f, const summary *s)
+static int line_end(formatter *f, const summary *s)
 {
     (void)f;
     (void)s;
+    return 0;
 }
 
 /* ---- pretty ------------------------------------------------------------ */
@@ -193,8 +197,8 @@ static void first_sentence(const char *text, char *out, size_t n)
     out[i] = '\0';
 }
 
-static void pretty_file(formatter *f, const char *path, const char *data, size_t len,
-                        const hmmm_finding *const *fs, size_t n)
+static int pretty_file(formatter *f, const char *path, const char *data, size_t len,
+                       const hmmm_finding *const *fs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const hmmm_finding *x = fs[i];
@@ -236,9 +240,10 @@ static void pretty_file(formatter *f, const char *path, const char *data, size_t
             fputc('\n', f->out);
         }
     }
+    return 0;
 }
 
-static void pretty_end(formatter *f, const summary *s)
+static int pretty_end(formatter *f, const summary *s)
 {
     static const char *names[3][2] = {
         {"suggestion", "suggestions"}, {"warning", "warnings"}, {"error", "errors"}};
@@ -247,7 +252,7 @@ static void pretty_end(formatter *f, const summary *s)
     if (!s->findings) {
         fprintf(f->out, "%sNo findings%s in %zu file%s.\n", c(f, BOLD), c(f, RESET), s->files,
                 s->files == 1 ? "" : "s");
-        return;
+        return 0;
     }
     fprintf(f->out, "%s%zu finding%s%s in %zu file%s:", c(f, BOLD), s->findings,
             s->findings == 1 ? "" : "s", c(f, RESET), s->files, s->files == 1 ? "" : "s");
@@ -261,34 +266,52 @@ static void pretty_end(formatter *f, const summary *s)
         first = 0;
     }
     fputc('\n', f->out);
+    return 0;
 }
 
 /* ---- json -------------------------------------------------------------- */
 
-/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
+/* The length of the UTF-8 character at P (of N bytes), or 0 when the bytes
+ * there are not one jansson accepts (overlong forms, surrogates and values
+ * past U+10FFFF are refused). */
+static size_t utf8_char(const unsigned char *p, size_t n)
+{
+    unsigned char b = p[0];
+    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (!len || len > n)
+        return 0;
+    uint32_t v = len == 1 ? b : b & (0x7Fu >> len);
+    for (size_t t = 1; t < len; t++) {
+        if ((p[t] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (p[t] & 0x3Fu);
+    }
+    static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < least[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+/* A JSON string, with each byte that is not part of a UTF-8 character
+ * replaced by U+FFFD. NULL when out of memory. */
 static json_t *jstr(const char *s)
 {
-    json_t *j = json_string(s);
-    if (j)
-        return j;
-    size_t n = strlen(s);
-    char *clean = malloc(n * 3 + 1);
-    if (!clean)
-        return json_null();
-    size_t k = 0;
+    size_t n = strlen(s), bad = 0;
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
-        unsigned char b = p[i];
-        size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-        int ok = len && i + len <= n;
-        for (size_t t = 1; ok && t < len; t++)
-            ok = (p[i + t] & 0xC0) == 0x80;
-        if (ok) {
-            json_t *probe = json_stringn((const char *)p + i, len);
-            ok = probe != NULL;
-            json_decref(probe);
-        }
-        if (ok) {
+        size_t len = utf8_char(p + i, n - i);
+        bad += !len;
+        i += len ? len : 1;
+    }
+    if (!bad)
+        return json_stringn(s, n);
+    char *clean = malloc(n + bad * 2 + 1);
+    if (!clean)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_char(p + i, n - i);
+        if (len) {
             memcpy(clean + k, p + i, len);
             k += len;
             i += len;
@@ -298,15 +321,25 @@ static json_t *jstr(const char *s)
             i++;
         }
     }
-    clean[k] = '\0';
-    j = json_string(clean);
+    json_t *j = json_stringn(clean, k);
     free(clean);
-    return j ? j : json_null();
+    return j;
 }
 
 static json_t *jstr_or_null(const char *s)
 {
     return s ? jstr(s) : json_null();
+}
+
+/* Sets KEY of O to V (taking V); -1 when either is missing (out of
+ * memory) or the set fails. */
+static int set(json_t *o, const char *key, json_t *v)
+{
+    if (!o) {
+        json_decref(v);
+        return -1;
+    }
+    return json_object_set_new(o, key, v);
 }
 
 /* The JSON parts that depend only on rule R, made on first use. NULL when
@@ -337,21 +370,24 @@ static const rule_json *rule_parts(formatter *f, const hmmm_rule *r)
     if (e->rule)
         return e;
     json_t *sug = json_array(), *gl = json_array();
-    for (size_t k = 0; sug && k < r->n_suggest; k++)
-        json_array_append_new(sug, jstr(r->suggest[k]));
-    for (size_t k = 0; gl && k < r->n_glossary; k++) {
+    int bad = !sug || !gl;
+    for (size_t k = 0; !bad && k < r->n_suggest; k++)
+        bad = json_array_append_new(sug, jstr(r->suggest[k])) < 0;
+    for (size_t k = 0; !bad && k < r->n_glossary; k++) {
         const hmmm_gloss *g = r->glossary[k];
         if (!g)
             continue;
         json_t *o = json_object();
-        json_object_set_new(o, "key", jstr(g->key));
-        json_object_set_new(o, "term", jstr(g->term));
-        json_object_set_new(o, "definition", jstr(g->definition));
-        json_object_set_new(o, "source", jstr_or_null(g->source));
-        json_array_append_new(gl, o);
+        bad = set(o, "key", jstr(g->key)) < 0 || set(o, "term", jstr(g->term)) < 0 ||
+              set(o, "definition", jstr(g->definition)) < 0 ||
+              set(o, "source", jstr_or_null(g->source)) < 0;
+        if (bad)
+            json_decref(o);
+        else
+            bad = json_array_append_new(gl, o) < 0;
     }
-    json_t *link = jstr_or_null(r->link);
-    if (!sug || !gl || !link) {
+    json_t *link = bad ? NULL : jstr_or_null(r->link);
+    if (!link) {
         json_decref(sug);
         json_decref(gl);
         json_decref(link);
@@ -397,18 +433,52 @@ static void put(formatter *f, const char *s)
     }
 }
 
-static void dump(formatter *f, const json_t *j, size_t flags)
+/* Writes J; -1 when it is missing or cannot be written for want of
+ * memory. */
+static int dump(formatter *f, const json_t *j, size_t flags)
 {
+    if (!j)
+        return -1;
+    size_t before = f->len;
     if (json_dump_callback(j, to_buffer, f, flags) < 0) {
+        /* Take back what was written and write it straight out. */
+        f->len = before;
         flush_buffer(f);
-        json_dumpf(j, f->out, flags);
+        if (json_dumpf(j, f->out, flags) < 0)
+            return -1;
     }
     if (f->len >= 65536)
         flush_buffer(f);
+    return 0;
 }
 
-static void json_file(formatter *f, const char *path, const char *data, size_t len,
-                      const hmmm_finding *const *fs, size_t n)
+/* One finding as a JSON object; NULL when out of memory. */
+static json_t *finding_json(formatter *f, const hmmm_finding *x)
+{
+    const hmmm_rule *r = x->rule;
+    const rule_json *parts = rule_parts(f, r);
+    json_t *o = json_object();
+    if (!parts || !o || set(o, "rule", jstr(r->id)) < 0 ||
+        set(o, "level", json_string(hmmm_level_name(x->level))) < 0 ||
+        set(o, "line", json_integer(x->line)) < 0 ||
+        set(o, "column", json_integer(x->column)) < 0 ||
+        set(o, "end_line", json_integer(x->end_line)) < 0 ||
+        set(o, "end_column", json_integer(x->end_column)) < 0 ||
+        set(o, "offset", json_integer((json_int_t)x->offset)) < 0 ||
+        set(o, "length", json_integer((json_int_t)x->length)) < 0 ||
+        set(o, "match", jstr(x->match)) < 0 || set(o, "message", jstr(x->message)) < 0 ||
+        json_object_set(o, "suggestions", parts->suggestions) < 0 ||
+        json_object_set(o, "glossary", parts->glossary) < 0 ||
+        json_object_set(o, "link", parts->link) < 0 ||
+        (x->mention && set(o, "mention", json_true()) < 0)) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int json_file(formatter *f, const char *path, const char *data, size_t len,
+                     const hmmm_finding *const *fs, size_t n)
 {
     (void)data;
     (void)len;
@@ -416,53 +486,38 @@ static void json_file(formatter *f, const char *path, const char *data, size_t l
      * thousands of them does not hold them all in memory as JSON. */
     put(f, f->files ? ",\n  {\"path\": " : "\n  {\"path\": ");
     json_t *name = jstr(path);
-    dump(f, name, JSON_ENCODE_ANY);
+    int r = dump(f, name, JSON_ENCODE_ANY);
     json_decref(name);
     put(f, ", \"findings\": [");
-    for (size_t i = 0; i < n; i++) {
-        const hmmm_finding *x = fs[i];
-        const hmmm_rule *r = x->rule;
-        const rule_json *parts = rule_parts(f, r);
-        json_t *o = json_object();
-        json_object_set_new(o, "rule", jstr(r->id));
-        json_object_set_new(o, "level", json_string(hmmm_level_name(x->level)));
-        json_object_set_new(o, "line", json_integer(x->line));
-        json_object_set_new(o, "column", json_integer(x->column));
-        json_object_set_new(o, "end_line", json_integer(x->end_line));
-        json_object_set_new(o, "end_column", json_integer(x->end_column));
-        json_object_set_new(o, "offset", json_integer((json_int_t)x->offset));
-        json_object_set_new(o, "length", json_integer((json_int_t)x->length));
-        json_object_set_new(o, "match", jstr(x->match));
-        json_object_set_new(o, "message", jstr(x->message));
-        if (parts) {
-            json_object_set(o, "suggestions", parts->suggestions);
-            json_object_set(o, "glossary", parts->glossary);
-            json_object_set(o, "link", parts->link);
-        }
-        if (x->mention)
-            json_object_set_new(o, "mention", json_true());
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        json_t *o = finding_json(f, fs[i]);
         if (i)
             put(f, ", ");
-        dump(f, o, 0);
+        r = dump(f, o, 0);
         json_decref(o);
     }
     put(f, "]}");
     flush_buffer(f);
+    return r;
 }
 
-static void json_end(formatter *f, const summary *s)
+static int json_end(formatter *f, const summary *s)
 {
     json_t *sum = json_object();
-    json_object_set_new(sum, "files", json_integer((json_int_t)s->files));
-    json_object_set_new(sum, "findings", json_integer((json_int_t)s->findings));
-    json_object_set_new(sum, "suggestion", json_integer((json_int_t)s->by_level[0]));
-    json_object_set_new(sum, "warning", json_integer((json_int_t)s->by_level[1]));
-    json_object_set_new(sum, "error", json_integer((json_int_t)s->by_level[2]));
-    json_object_set_new(sum, "words", json_integer((json_int_t)s->words));
+    int r = set(sum, "files", json_integer((json_int_t)s->files)) < 0 ||
+                    set(sum, "findings", json_integer((json_int_t)s->findings)) < 0 ||
+                    set(sum, "suggestion", json_integer((json_int_t)s->by_level[0])) < 0 ||
+                    set(sum, "warning", json_integer((json_int_t)s->by_level[1])) < 0 ||
+                    set(sum, "error", json_integer((json_int_t)s->by_level[2])) < 0 ||
+                    set(sum, "words", json_integer((json_int_t)s->words)) < 0
+                ? -1
+                : 0;
     fputs(f->files ? "\n ],\n \"summary\": " : "],\n \"summary\": ", f->out);
-    json_dumpf(sum, f->out, 0);
+    if (r == 0 && json_dumpf(sum, f->out, 0) < 0)
+        r = -1;
     fputs("}\n", f->out);
     json_decref(sum);
+    return r;
 }
 
 /* ---- the interface ----------------------------------------------------- */
@@ -486,17 +541,18 @@ formatter *formatter_new(out_format fmt, FILE *out, int color)
     return f;
 }
 
-void formatter_file(formatter *f, const char *path, const char *data, size_t len,
-                    const hmmm_finding *const *findings, size_t n)
+int formatter_file(formatter *f, const char *path, const char *data, size_t len,
+                   const hmmm_finding *const *findings, size_t n)
 {
-    f->ops->file(f, path, data, len, findings, n);
+    int r = f->ops->file(f, path, data, len, findings, n);
     if (n || f->ops == &ops[FMT_JSON])
         f->files++;
+    return r;
 }
 
-void formatter_end(formatter *f, const summary *s)
+int formatter_end(formatter *f, const summary *s)
 {
-    f->ops->end(f, s);
+    return f->ops->end(f, s);
 }
 
 void formatter_free(formatter *f)

@@ -24,10 +24,16 @@ static int load_config(const options *o, hmmm_config **out)
     if (o->config) {
         path = strdup(o->config);
     } else {
+        errno = 0;
         path = hmmm_config_find(".");
     }
-    if (!path)
-        return o->config ? -1 : 0;
+    if (!path) {
+        if (o->config || errno == ENOMEM) {
+            errorf("out of memory");
+            return -1;
+        }
+        return 0; /* none, or the folder cannot be resolved */
+    }
     /* Show a discovered config relative to here when it is below here. */
     char cwd[4096];
     size_t n;
@@ -35,6 +41,11 @@ static int load_config(const options *o, hmmm_config **out)
         path[n] == '/')
         memmove(path, path + n + 1, strlen(path + n + 1) + 1);
     hmmm_diags *d = hmmm_diags_new();
+    if (!d) {
+        errorf("out of memory");
+        free(path);
+        return -1;
+    }
     *out = hmmm_config_load(path, d);
     print_diags(d);
     hmmm_diags_free(d);
@@ -263,8 +274,10 @@ static void report_job(const options *o, formatter *fmt, job *j, int min_level, 
     sum->files++;
     sum->findings += k;
     sum->words += hmmm_result_words(j->res);
-    if (fmt)
-        formatter_file(fmt, j->display, j->in.data, j->in.len, shown, k);
+    if (fmt && formatter_file(fmt, j->display, j->in.data, j->in.len, shown, k) < 0) {
+        errorf("%s: out of memory writing its findings", j->display);
+        out->trouble = 1;
+    }
     free(shown);
 done:
     hmmm_result_free(j->res);
@@ -389,8 +402,10 @@ static int cmd_check(const options *o)
             report_job(o, fmt, &p.jobs[i], min_level, fail_on, &p.sum, &p.out);
         }
     }
-    if (fmt)
-        formatter_end(fmt, &p.sum);
+    if (fmt && formatter_end(fmt, &p.sum) < 0) {
+        errorf("out of memory writing the summary");
+        out.trouble = 1;
+    }
     out.trouble |= p.out.trouble;
     out.failed |= p.out.failed;
     pthread_mutex_destroy(&p.mu);

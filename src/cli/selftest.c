@@ -39,11 +39,14 @@ static int parse_example(const char *raw, example *ex)
     return 0;
 }
 
-/* The findings of rule R in TEXT, or NULL (with *failed set) on failure. */
-static hmmm_result *check_text(const hmmm_ruleset *rs, const char *text, int *failed)
+/* The findings of rule R in TEXT, or NULL (with *failed set) on failure;
+ * running out of memory also counts in *NOMEM. */
+static hmmm_result *check_text(const hmmm_ruleset *rs, const char *text, int *failed, int *nomem)
 {
     hmmm_result *res = NULL;
-    *failed = hmmm_check(rs, text, strlen(text), HMMM_TEXT, &res) != HMMM_OK;
+    hmmm_status st = hmmm_check(rs, text, strlen(text), HMMM_TEXT, &res);
+    *failed = st != HMMM_OK;
+    *nomem += st == HMMM_ENOMEM;
     return res;
 }
 
@@ -101,16 +104,18 @@ static void fail(const hmmm_rule *r, int color, const char *what, const char *te
 }
 
 /* Checks one flag example; returns the number of failures. */
-static size_t test_flag(const hmmm_ruleset *rs, const hmmm_rule *r, const char *raw, int color)
+static size_t test_flag(const hmmm_ruleset *rs, const hmmm_rule *r, const char *raw, int color,
+                        int *nomem)
 {
     example ex = {0};
     if (parse_example(raw, &ex) < 0) {
         fail(r, color, "out of memory", NULL);
+        ++*nomem;
         return 1;
     }
     int failed;
     size_t failures = 0;
-    hmmm_result *res = check_text(rs, ex.text, &failed);
+    hmmm_result *res = check_text(rs, ex.text, &failed, nomem);
     if (failed) {
         fail(r, color, "could not check flag example", raw);
         failures++;
@@ -123,7 +128,8 @@ static size_t test_flag(const hmmm_ruleset *rs, const hmmm_rule *r, const char *
     } else {
         for (size_t s = 0; s < r->n_suggest; s++) {
             char *fixed = apply_suggestion(ex.text, res, r, r->suggest[s]);
-            hmmm_result *again = fixed ? check_text(rs, fixed, &failed) : NULL;
+            hmmm_result *again = fixed ? check_text(rs, fixed, &failed, nomem) : NULL;
+            *nomem += !fixed;
             if (!fixed || failed || count_rule(again, r)) {
                 char what[512];
                 snprintf(what, sizeof what, "suggestion \"%s\" sets the rule off again",
@@ -158,6 +164,7 @@ int run_selftest(const options *o, const hmmm_ruleset *rs, const char *const *on
                  size_t n_only, int color)
 {
     size_t passed = 0, failed = 0, rules = 0;
+    int nomem = 0;
     for (size_t i = 0; i < hmmm_ruleset_rule_count(rs); i++) {
         const hmmm_rule *r = hmmm_ruleset_rule(rs, i);
         if (!from_files(r, only_files, n_only))
@@ -172,13 +179,13 @@ int run_selftest(const options *o, const hmmm_ruleset *rs, const char *const *on
             failed++;
         }
         for (size_t k = 0; k < r->n_flag; k++) {
-            size_t f = test_flag(rs, r, r->flag[k], color);
+            size_t f = test_flag(rs, r, r->flag[k], color, &nomem);
             failed += f;
             passed += !f;
         }
         for (size_t k = 0; k < r->n_pass; k++) {
             int err;
-            hmmm_result *res = check_text(rs, r->pass[k], &err);
+            hmmm_result *res = check_text(rs, r->pass[k], &err, &nomem);
             if (!err && !count_rule(res, r)) {
                 passed++;
             } else {
@@ -192,5 +199,9 @@ int run_selftest(const options *o, const hmmm_ruleset *rs, const char *const *on
     if (!o->quiet)
         printf("checked the examples of %zu rule%s\nexamples: %zu passed, %zu failed\n", rules,
                rules == 1 ? "" : "s", passed, failed);
+    if (nomem) {
+        errorf("out of memory: %d example%s could not be checked", nomem, nomem == 1 ? "" : "s");
+        return EXIT_TROUBLE;
+    }
     return failed ? EXIT_FINDINGS : EXIT_CLEAN;
 }

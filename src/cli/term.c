@@ -37,6 +37,9 @@ void print_diags(const hmmm_diags *d)
         else
             fprintf(stderr, "hmmm: error: %s\n", g->message);
     }
+    if (hmmm_diags_lost(d))
+        fprintf(stderr, "hmmm: error: out of memory (%zu message%s lost)\n", hmmm_diags_lost(d),
+                hmmm_diags_lost(d) == 1 ? "" : "s");
 }
 
 int want_color(color_mode mode, FILE *f)

@@ -96,6 +96,25 @@ static void failed_allocation_is_reported_not_fatal(void **state)
     hm_buf_free(&b);
 }
 
+static void a_message_lost_for_want_of_memory_is_counted(void **state)
+{
+    (void)state;
+    hmmm_diags *d = hmmm_diags_new();
+    assert_int_equal(hm_diag(d, "f.yaml", 1, 1, "kept"), HMMM_EINVAL);
+    for (size_t n = 1; n <= 4; n++) {
+        hm_alloc_fail_at(n);
+        hmmm_status st = hm_diag(d, "f.yaml", 2, 1, "maybe kept");
+        hm_alloc_fail_at(0);
+        /* Either the message is there or it is counted as lost. */
+        assert_true(st == HMMM_ENOMEM || st == HMMM_EINVAL);
+    }
+    assert_int_equal(hmmm_diags_count(d) + hmmm_diags_lost(d), 5);
+    assert_true(hmmm_diags_lost(d) >= 1);
+    assert_string_equal(hmmm_diags_get(d, 0)->message, "kept");
+    hmmm_diags_free(d);
+    assert_int_equal(hmmm_diags_lost(NULL), 0);
+}
+
 static void reads_files_of_any_size(void **state)
 {
     (void)state;
@@ -137,6 +156,7 @@ int main(void)
         cmocka_unit_test(vec_pushes),
         cmocka_unit_test(diags_keep_file_line_column),
         cmocka_unit_test(failed_allocation_is_reported_not_fatal),
+        cmocka_unit_test(a_message_lost_for_want_of_memory_is_counted),
         cmocka_unit_test(reads_files_of_any_size),
         cmocka_unit_test(caseless_equality),
     };

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Out-of-memory torture: runs each scenario below once to count its
+# allocations, then again with allocation 1 failing, then 2, and so on (the
+# failmalloc library, preloaded). Every run must end on its own with an
+# exit status (no crash, no hang), leak nothing, and either give exactly the
+# output of the run that had all its memory or exit 2 saying it ran out of
+# memory. Nothing is lost without a word.
+#
+#   tests/torture/torture.sh HMMM FAILMALLOC.so [STEP]
+#
+# STEP > 1 tries every STEP-th allocation after the first 500 (scenarios
+# with the built-in packs make tens of thousands); 1, the default for the
+# small scenarios, tries them all; 0 leaves out the built-in packs.
+set -uo pipefail
+hmmm=$(realpath "$1")
+shim=$(realpath "$2")
+step=${3:-1}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+cat >rules.yaml <<'EOF'
+pack: small
+title: A small pack
+rules:
+  - id: service-users
+    level: warning
+    words: [service user*, users of services]
+    exceptions: [service user research]
+    context:
+      not-near: [digital service*]
+    message: '"{match}" talks about people as receivers of services'
+    suggest: [people who draw on care, people]
+    glossary: [our-people]
+    why: A reason, in a sentence.
+    source: A test.
+    examples:
+      flag: ["We asked [[service users]] what they think."]
+      pass: ["We asked people who draw on care."]
+  - id: empower
+    level: suggestion
+    pattern: '\bempower(?:s|ed|ing|ment)?\b'
+    message: '"{match}" suggests power is ours to hand out'
+    examples:
+      flag: ["We [[empower]] people."]
+      pass: ["People have power."]
+glossary:
+  - key: our-people
+    term: People who draw on care
+    aliases: [people who use services]
+    definition: Anyone who has care and support in their life.
+    source: A test.
+    see-also: [our-market]
+  - key: our-market
+    term: Market shaping
+    definition: How a council tries to make sure the right care is on offer.
+    source: A test.
+EOF
+cat >draft.md <<'EOF'
+# Our strategy
+
+We will **empower** service users to shape
+the services they use.
+
+- Service users told us about `empower` in code.
+- A list item with a [link to service users](http://example.org).
+
+> Quoted: service users again, then empowerment.
+EOF
+printf 'We empower service users.\r\nAnd empowered\rservice\nusers.' >draft.txt
+mkdir -p tree/sub
+cp draft.md tree/a.md
+cp draft.txt tree/sub/b.txt
+printf 'min-level: suggestion\nfail-on: error\n' >.hmmm.yaml
+
+scenarios=(
+  "--no-builtin --rules rules.yaml draft.md"
+  "--no-builtin --rules rules.yaml --format json draft.md draft.txt"
+  "--no-builtin --rules rules.yaml --format pretty --color always draft.md"
+  "--no-builtin --rules rules.yaml --config .hmmm.yaml -j 2 tree"
+  "--no-builtin --rules rules.yaml --format json --no-prefilter draft.txt"
+  "test --no-config --no-builtin rules.yaml"
+  "explain --no-builtin --rules rules.yaml market shaping"
+  "explain --no-builtin --rules rules.yaml small.service-users"
+  "rules --no-builtin --rules rules.yaml"
+)
+big_scenarios=(
+  "--format json draft.md"
+)
+
+failed=0
+fails=0
+total=0
+
+# One run with allocation N failing: prints nothing when it behaved.
+try() {
+  local args=$1 n=$2
+  local out=$work/run.$n
+  FAILMALLOC_NTH=$n FAILMALLOC_LEAKS=1 LD_PRELOAD=$shim HMMM_NO_JIT=1 \
+    "$hmmm" $args >"$out.out" 2>"$out.err"
+  local rc=$?
+  local why=""
+  if [ "$rc" -eq 99 ]; then
+    why="leaked: $(cat "$out.err")"
+  elif [ "$rc" -eq 152 ] || [ "$rc" -eq 137 ]; then
+    why="ran for more than a minute of processor time"
+  elif [ "$rc" -ge 128 ]; then
+    why="died with signal $((rc - 128))"
+  elif [ "$rc" -eq "$base_rc" ] && cmp -s "$out.out" "$work/base.out"; then
+    why=""
+  elif [ "$rc" -ne 2 ]; then
+    why="exit $rc, output differs from the run with all its memory"
+  elif ! grep -q -e 'out of memory' -e 'Cannot allocate memory' "$out.err"; then
+    why="exit 2 without saying it ran out of memory: $(head -c 300 "$out.err")"
+  fi
+  [ -n "$why" ] && echo "hmmm $args, allocation $n failing: $why"
+  rm -f "$out.out" "$out.err"
+}
+
+run_scenario() {
+  local args=$1 stride=$2
+  FAILMALLOC_COUNT=$work/count LD_PRELOAD=$shim HMMM_NO_JIT=1 \
+    "$hmmm" $args >"$work/base.out" 2>"$work/base.err"
+  base_rc=$?
+  local k
+  k=$(cat "$work/count")
+  local ns
+  ns=$(awk -v k="$k" -v s="$stride" 'BEGIN { for (n = 1; n <= k; n++) if (n <= 500 || s == 1 || n % s == 0) print n }')
+  local tried
+  tried=$(wc -w <<<"$ns")
+  # One worker per processor, each taking every P-th N.
+  local p w bad
+  p=$(nproc)
+  for ((w = 0; w < p; w++)); do
+    (ulimit -t 60 # a runaway is stopped (SIGXCPU)
+    for n in $ns; do
+      [ $(((n + w) % p)) -eq 0 ] && try "$args" "$n"
+    done) >"$work/bad.$w" &
+  done
+  wait
+  bad=$(cat "$work"/bad.*)
+  rm -f "$work"/bad.*
+  total=$((total + tried))
+  if [ -n "$bad" ]; then
+    printf '%s\n' "$bad" | head -20
+    fails=$((fails + $(printf '%s\n' "$bad" | wc -l)))
+    failed=1
+  fi
+  echo "torture: hmmm $args: $k allocations, $tried failed in turn"
+}
+
+for s in "${scenarios[@]}"; do
+  run_scenario "$s" 1
+done
+if [ "$step" -gt 0 ]; then
+  for s in "${big_scenarios[@]}"; do
+    run_scenario "$s" "$step"
+  done
+fi
+echo "torture: $total runs, $fails misbehaved"
+exit $failed
