@@ -77,6 +77,13 @@ hmmm_status hm_vdiag(hmmm_diags *d, const char *file, unsigned line, unsigned co
 
 /* Reads a whole file. Returns 0, or an errno value. */
 int hm_read_file(const char *path, char **data, size_t *len);
+/* The same, refusing (EFBIG) a file of more than MAX bytes. */
+int hm_read_file_max(const char *path, size_t max, char **data, size_t *len);
+
+/* The most a rule or config file may hold: far more than any real one, and
+ * little enough that a wrong path (a log, a disk image) is refused at once
+ * rather than read into memory. */
+#define HM_SETTINGS_MAX ((size_t)16 << 20)
 
 /* ASCII case-insensitive comparison. */
 int hm_strcaseeq(const char *a, const char *b);

@@ -223,11 +223,31 @@ static void load_gloss_entry(loader *l, const hm_node *n)
     if ((v = hm_yaml_get(n, "see-also")))
         g->pub.see_also = (const char *const *)get_list(
             l, v, "see-also", "a see-also key", &g->pub.n_see_also, &g->see_line, &g->see_col);
+    for (size_t k = 0; g->pub.key && k < g->pub.n_see_also; k++)
+        if (!strcmp(g->pub.see_also[k], g->pub.key)) {
+            hm_node at = {.line = g->see_line[k], .column = g->see_col[k]};
+            err(l, &at, "glossary entry '%s' sees also itself", g->pub.key);
+        }
     if (l->errors == before && !l->nomem && hm_vec_push(&l->rs->gloss, g) < 0)
         l->nomem = 1;
 }
 
 /* ---- rules ------------------------------------------------------------- */
+
+/* A message may say {match}; any other {name} is a typo that would be
+ * shown to readers as it stands. */
+static void check_placeholders(loader *l, const hm_node *n, const char *msg)
+{
+    for (const char *p = strchr(msg, '{'); p; p = strchr(p + 1, '{')) {
+        size_t k = 1;
+        while ((p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z') || p[k] == '_' ||
+               p[k] == '-')
+            k++;
+        if (k > 1 && p[k] == '}' && strncmp(p, "{match}", 7) != 0)
+            err(l, n, "unknown placeholder '%.*s' in message (only {match} is filled in)",
+                (int)k + 1, p);
+    }
+}
 
 static const hm_rule *find_rule_id(const hmmm_ruleset *rs, const char *id)
 {
@@ -386,8 +406,8 @@ static void load_rule(loader *l, const char *pack, const hm_node *n)
         r->exceptions = get_list(l, v, "exceptions", "an exception", &r->n_exceptions, NULL, NULL);
     if (!(v = hm_yaml_get(n, "message")))
         err(l, n, "rule has no 'message'");
-    else
-        r->pub.message = get_string(l, v, "message", 0);
+    else if ((r->pub.message = get_string(l, v, "message", 0)))
+        check_placeholders(l, v, r->pub.message);
     if ((v = hm_yaml_get(n, "suggest")))
         r->pub.suggest = (const char *const *)get_list(l, v, "suggest", "a suggestion",
                                                        &r->pub.n_suggest, NULL, NULL);
@@ -580,9 +600,13 @@ hmmm_status hmmm_ruleset_load_path(hmmm_ruleset *rs, const char *path, hmmm_diag
         return load_dir(rs, path, diags, 0);
     char *data;
     size_t len;
-    int e = hm_read_file(path, &data, &len);
+    int e = hm_read_file_max(path, HM_SETTINGS_MAX, &data, &len);
     if (e == ENOMEM)
         return HMMM_ENOMEM;
+    if (e == EFBIG)
+        return hm_diag(diags, path, 0, 0,
+                       "a rule file may hold at most %zu MB; this one holds more",
+                       HM_SETTINGS_MAX >> 20);
     if (e) {
         hm_diag(diags, path, 0, 0, "cannot read rule file: %s", strerror(e));
         return HMMM_EIO;
@@ -741,6 +765,8 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
     if (r->pub.pattern && !r->trusted) {
         pcre2_code *re =
             hm_compile(r->pub.pattern, strlen(r->pub.pattern), r->case_sensitive, 0, 0, &ec, &eo);
+        if (!re && ec == PCRE2_ERROR_HEAP_FAILED)
+            return HMMM_ENOMEM;
         if (!re) {
             pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
             unsigned col = r->pattern_col + (unsigned)r->pattern_quoted +

@@ -15,6 +15,7 @@ typedef struct reader {
     hm_arena *arena;
     const char *name;
     hmmm_diags *diags;
+    const char *data;
     size_t len;
     size_t nodes;
     int failed;
@@ -36,6 +37,34 @@ static int next_event(reader *r, yaml_event_t *ev)
         yaml_parser_t *p = &r->parser;
         if (p->error == YAML_MEMORY_ERROR) {
             hm_diag(r->diags, r->name, 0, 0, "out of memory reading YAML");
+        } else if (p->error == YAML_READER_ERROR) {
+            /* The reader decodes ahead of the parser: it gives the byte
+             * offset of a bad byte, not a mark. */
+            size_t off = p->problem_offset < r->len ? p->problem_offset : r->len;
+            int utf8 = p->problem && strstr(p->problem, "UTF-8");
+            /* A bad trailing byte: point at the character it ends. */
+            for (int k = 0; utf8 && k < 3 && off > 0 && off < r->len &&
+                            ((unsigned char)r->data[off] & 0xC0) != 0xC0 &&
+                            ((unsigned char)r->data[off - 1] & 0x80);
+                 k++)
+                off--;
+            unsigned line = 1, col = 1;
+            for (size_t i = 0; i < off; i++) {
+                unsigned char c = (unsigned char)r->data[i];
+                if (c == '\n') {
+                    line++;
+                    col = 1;
+                } else if ((c & 0xC0) != 0x80) {
+                    col++;
+                }
+            }
+            unsigned byte = off < r->len ? (unsigned char)r->data[off] : 0u;
+            if (utf8)
+                hm_diag(r->diags, r->name, line, col,
+                        "not UTF-8 text (byte 0x%02X); save the file as UTF-8", byte);
+            else
+                hm_diag(r->diags, r->name, line, col, "%s (byte 0x%02X)",
+                        p->problem ? p->problem : "not valid text", byte);
         } else {
             /* A problem found only at the end of the file (an unclosed
              * quote) is better shown where its construct began. */
@@ -172,7 +201,7 @@ static hm_node *parse_node(reader *r, yaml_event_t *ev, int depth)
 hm_node *hm_yaml_parse(hm_arena *arena, const char *name, const char *data, size_t len,
                        hmmm_diags *diags)
 {
-    reader r = {.arena = arena, .name = name, .diags = diags, .len = len};
+    reader r = {.arena = arena, .name = name, .diags = diags, .data = data, .len = len};
     if (!yaml_parser_initialize(&r.parser)) {
         hm_diag(diags, name, 0, 0, "out of memory reading YAML");
         return NULL;
