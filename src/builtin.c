@@ -7,15 +7,31 @@ struct hm_builtin {
     const char *stem;   /* "coproduction", or "glossary" for the glossary */
     const char *name;   /* "rules/coproduction.yaml", used in diagnostics */
     hm_baked_tree tree; /* its YAML, parsed when hmmm was built */
+    /* Its rules' prefilter keys, in the order the file defines them. */
+    const hm_baked_keys *keys;
+    size_t n_rules;
+    const char *key_text;
+    const unsigned char *code; /* their patterns, as PCRE2 serializes them */
 };
 
 /* Loads built-in file B. */
 static hmmm_status load(hmmm_ruleset *rs, const struct hm_builtin *b, hmmm_diags *diags)
 {
     hm_arena arena = {0};
+    size_t before = rs->rules.n;
     hm_node *root = hm_yaml_unbake(&arena, &b->tree);
     hmmm_status st = root ? hm_ruleset_load_tree(rs, b->name, root, 1, diags) : HMMM_ENOMEM;
     hm_arena_free(&arena);
+    /* The rules arrive in the file's order, as they were baked. */
+    if (st == HMMM_OK && rs->rules.n - before == b->n_rules)
+        for (size_t i = 0; i < b->n_rules; i++) {
+            hm_rule *r = rs->rules.items[before + i];
+            r->baked = b->keys[i].indexed ? HM_KEYS_INDEXED : HM_KEYS_SCANNED;
+            r->keys = b->key_text + b->keys[i].off;
+            r->n_keys = b->keys[i].n;
+            for (int k = 0; k < HM_N_PATS; k++)
+                r->code[k] = b->keys[i].code[k] == UINT32_MAX ? NULL : b->code + b->keys[i].code[k];
+        }
     return st;
 }
 

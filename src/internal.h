@@ -243,7 +243,40 @@ typedef struct hm_rule {
     int ready;          /* 1 compiled; -1 failed, with PCRE2's code in ERROR; 0 not yet */
     int error;
     size_t index; /* position in the ruleset */
+    /* The prefilter's keys for a built-in rule, worked out when hmmm was
+     * built (see hm_prefilter_keys): HM_KEYS_NONE when not, else whether
+     * the rule is indexed, with its N_KEYS keys NUL-separated in KEYS. */
+    int baked;
+    const char *keys;
+    size_t n_keys;
+    /* A built-in rule's patterns, compiled when hmmm was built and
+     * serialized by PCRE2 (NULL for none), by HM_PAT_SLOT; the main one was
+     * compiled anchored when the rule is indexed. */
+    const unsigned char *code[HM_N_CTX + 2];
 } hm_rule;
+
+/* Which of a rule's patterns: its own, one of its conditions', or its
+ * exceptions'; and where each is kept in hm_rule.code. */
+enum { HM_PAT_MAIN = -1, HM_PAT_EXCEPTIONS = HM_N_CTX };
+#define HM_PAT_SLOT(which) ((which) + 1)
+#define HM_N_PATS (HM_N_CTX + 2)
+
+/* Writes the source of pattern WHICH of R into OUT. Returns -1 when out of
+ * memory. */
+int hm_rule_source(const hm_rule *r, int which, hm_buf *out);
+/* The PCRE2 options pattern WHICH of R is compiled with, beyond
+ * hm_compile's own; INDEXED when the prefilter finds its places. */
+uint32_t hm_rule_options(const hm_rule *r, int which, int indexed);
+
+enum { HM_KEYS_NONE, HM_KEYS_INDEXED, HM_KEYS_SCANNED };
+
+/* A built-in rule's prefilter keys and compiled patterns, as hmmm_bake
+ * writes them. */
+typedef struct hm_baked_keys {
+    uint32_t off, n; /* into the file's key text */
+    uint8_t indexed;
+    uint32_t code[HM_N_CTX + 2]; /* into the file's code, or UINT32_MAX */
+} hm_baked_keys;
 
 typedef struct hm_gloss {
     hmmm_gloss pub; /* must be first */
@@ -255,6 +288,11 @@ typedef struct hm_gloss {
 typedef struct hm_prefilter hm_prefilter;
 
 hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n);
+/* What every match of RULE starts with, as the prefilter indexes it: the
+ * keys, NUL-separated, appended to KEYS and counted in *N. Returns 1 when
+ * the rule can be indexed, 0 when it must be scanned in full, -1 when out
+ * of memory. */
+int hm_prefilter_keys(const hm_rule *rule, hm_buf *keys, size_t *n);
 void hm_prefilter_free(hm_prefilter *pf);
 /* Whether rule number RULE (of those built from) is found by the scan. */
 int hm_prefilter_covers(const hm_prefilter *pf, size_t rule);

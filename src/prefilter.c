@@ -783,6 +783,30 @@ static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
     return me;
 }
 
+int hm_prefilter_keys(const hm_rule *rule, hm_buf *keys, size_t *n)
+{
+    size_t before = keys->len;
+    prefixes ps = {.all = *keys};
+    int r = rule_prefixes(rule, &ps);
+    if (r != 1) { /* what was gathered before it gave up is no use */
+        ps.all.len = before;
+        ps.n = 0;
+    }
+    *keys = ps.all;
+    *n += ps.n;
+    return r;
+}
+
+/* Indexes rule I under its N keys, NUL-separated in KEYS. */
+static int add_keys(hm_prefilter *pf, size_t i, const char *keys, size_t n)
+{
+    for (size_t k = 0; k < n; k++, keys += strlen(keys) + 1)
+        if (add_prefix(pf, keys, strlen(keys), (uint32_t)i) < 0)
+            return -1;
+    pf->indexed[i] = 1;
+    return 0;
+}
+
 hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
 {
     hm_prefilter *pf = hm_calloc(1, sizeof *pf);
@@ -790,22 +814,20 @@ hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
         goto fail;
     pf->n_rules = n;
     for (size_t i = 0; i < n; i++) {
-        prefixes ps = {0};
-        int r = rule_prefixes(rules[i], &ps);
-        if (r < 0) {
-            hm_buf_free(&ps.all);
+        const hm_rule *rule = rules[i];
+        if (rule->baked != HM_KEYS_NONE) {
+            if (rule->baked == HM_KEYS_INDEXED && add_keys(pf, i, rule->keys, rule->n_keys) < 0)
+                goto fail;
+            continue;
+        }
+        hm_buf keys = {0};
+        size_t n_keys = 0;
+        int r = hm_prefilter_keys(rule, &keys, &n_keys);
+        if (r < 0 || (r == 1 && add_keys(pf, i, keys.data, n_keys) < 0)) {
+            hm_buf_free(&keys);
             goto fail;
         }
-        if (r == 1) {
-            const char *s = ps.all.data;
-            for (size_t k = 0; k < ps.n; k++, s += strlen(s) + 1)
-                if (add_prefix(pf, s, strlen(s), (uint32_t)i) < 0) {
-                    hm_buf_free(&ps.all);
-                    goto fail;
-                }
-            pf->indexed[i] = 1;
-        }
-        hm_buf_free(&ps.all);
+        hm_buf_free(&keys);
     }
     if (hm_buf_grow(&pf->keys, 0) < 0)
         goto fail;

@@ -692,19 +692,37 @@ static int build_context(hm_buf *out, hm_ctx_kind kind, char *const *phrases, si
     return r;
 }
 
-/* Which of a rule's patterns: its own, one of its conditions', or its
- * exceptions'. */
-enum { PAT_MAIN = -1, PAT_EXCEPTIONS = HM_N_CTX };
-
-/* Writes the source of pattern WHICH of R into OUT. Returns -1 when out of
- * memory. */
-static int rule_source(const hm_rule *r, int which, hm_buf *out)
+int hm_rule_source(const hm_rule *r, int which, hm_buf *out)
 {
-    if (which == PAT_MAIN)
+    if (which == HM_PAT_MAIN)
         return build_pattern(out, (char *const *)r->pub.words, r->pub.n_words, r->pub.pattern);
-    if (which == PAT_EXCEPTIONS)
+    if (which == HM_PAT_EXCEPTIONS)
         return build_pattern(out, r->exceptions, r->n_exceptions, NULL);
     return build_context(out, (hm_ctx_kind)which, r->ctx[which], r->n_ctx[which], r->gap);
+}
+
+uint32_t hm_rule_options(const hm_rule *r, int which, int indexed)
+{
+    (void)r;
+    if (which == HM_PAT_MAIN)
+        return indexed ? PCRE2_ANCHORED : 0;
+    return which == HM_PAT_EXCEPTIONS ? PCRE2_USE_OFFSET_LIMIT : 0;
+}
+
+/* Pattern WHICH of R as it was compiled when hmmm was built, if it was and
+ * with options EXTRA. NULL when not, or when this PCRE2 cannot read it (a
+ * different version): then it is compiled as any other. *NOMEM is set when
+ * out of memory. */
+static pcre2_code *baked_code(const hm_rule *r, int which, uint32_t extra, int *nomem)
+{
+    const unsigned char *bytes = r->code[HM_PAT_SLOT(which)];
+    if (!bytes ||
+        (which == HM_PAT_MAIN && extra != hm_rule_options(r, which, r->baked == HM_KEYS_INDEXED)))
+        return NULL;
+    pcre2_code *code = NULL;
+    int32_t got = pcre2_serialize_decode(&code, 1, bytes, NULL);
+    *nomem = got == PCRE2_ERROR_NOMEMORY;
+    return got == 1 ? code : NULL;
 }
 
 /* Compiles pattern WHICH of R into SLOT unless it is there already, and
@@ -715,18 +733,26 @@ static int compile_slot(const hmmm_ruleset *rs, const hm_rule *r, pcre2_code **s
 {
     if (__atomic_load_n(slot, __ATOMIC_ACQUIRE))
         return 0;
-    hm_buf src = {0};
-    if (rule_source(r, which, &src) < 0) {
-        hm_buf_free(&src);
+    int nomem = 0;
+    pcre2_code *code = baked_code(r, which, extra, &nomem);
+    if (nomem)
         return -1;
+    if (code && !rs->no_jit)
+        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* without JIT it still works */
+    if (!code) {
+        hm_buf src = {0};
+        if (hm_rule_source(r, which, &src) < 0) {
+            hm_buf_free(&src);
+            return -1;
+        }
+        int ec;
+        size_t eo;
+        code = hm_compile(src.data ? src.data : "", src.len, r->case_sensitive, extra, !rs->no_jit,
+                          &ec, &eo);
+        hm_buf_free(&src);
+        if (!code)
+            return ec == PCRE2_ERROR_HEAP_FAILED ? -1 : ec;
     }
-    int ec;
-    size_t eo;
-    pcre2_code *code = hm_compile(src.data ? src.data : "", src.len, r->case_sensitive, extra,
-                                  !rs->no_jit, &ec, &eo);
-    hm_buf_free(&src);
-    if (!code)
-        return ec == PCRE2_ERROR_HEAP_FAILED ? -1 : ec;
     pcre2_code *none = NULL;
     if (!__atomic_compare_exchange_n(slot, &none, code, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         pcre2_code_free(code);
@@ -738,12 +764,13 @@ int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r)
     int state = __atomic_load_n(&r->ready, __ATOMIC_ACQUIRE);
     if (state)
         return state > 0 ? 0 : r->error;
-    int ec = compile_slot(rs, r, &r->re, PAT_MAIN, r->anchored ? PCRE2_ANCHORED : 0);
+    int ec = compile_slot(rs, r, &r->re, HM_PAT_MAIN, hm_rule_options(r, HM_PAT_MAIN, r->anchored));
     for (int k = 0; !ec && k < HM_N_CTX; k++)
         if (r->n_ctx[k])
-            ec = compile_slot(rs, r, &r->ctx_re[k], k, 0);
+            ec = compile_slot(rs, r, &r->ctx_re[k], k, hm_rule_options(r, k, 0));
     if (!ec && r->n_exceptions)
-        ec = compile_slot(rs, r, &r->exc_re, PAT_EXCEPTIONS, PCRE2_USE_OFFSET_LIMIT);
+        ec = compile_slot(rs, r, &r->exc_re, HM_PAT_EXCEPTIONS,
+                          hm_rule_options(r, HM_PAT_EXCEPTIONS, 0));
     if (ec < 0)
         return ec; /* out of memory: another try may do better */
     if (ec)

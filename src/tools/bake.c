@@ -1,7 +1,9 @@
 /* bake.c - turns the built-in rule files into C data at build time: each
  * file's YAML tree, already parsed, as flat arrays (nodes, their items, and
  * their text), so that the library starts without parsing YAML. The tree
- * keeps every node's line and column.
+ * keeps every node's line and column. With it go the prefilter's keys for
+ * each rule, in the order the file defines them, so that start-up does not
+ * work them out from the patterns either.
  *
  *   hmmm_bake OUT.h rules/a.yaml rules/b.yaml ...
  *
@@ -67,6 +69,86 @@ static void emit_string_blob(FILE *out, const hm_buf *s)
     fputs("\"", out);
 }
 
+/* Compiles pattern WHICH of RULE as the library would and appends it, as
+ * PCRE2 serializes it, to CODE (8-byte aligned). Returns its offset, or
+ * UINT32_MAX when the rule has no such pattern or it does not compile (the
+ * library then compiles it, and reports the error, as for any rule). */
+static uint32_t bake_pattern(const hm_rule *rule, int which, int indexed, hm_buf *code)
+{
+    if ((which == HM_PAT_EXCEPTIONS && !rule->n_exceptions) ||
+        (which >= 0 && which < HM_N_CTX && !rule->n_ctx[which]))
+        return UINT32_MAX;
+    hm_buf src = {0};
+    if (hm_rule_source(rule, which, &src) < 0)
+        exit(1);
+    int ec;
+    size_t eo;
+    pcre2_code *re = hm_compile(src.data ? src.data : "", src.len, rule->case_sensitive,
+                                hm_rule_options(rule, which, indexed), 0, &ec, &eo);
+    hm_buf_free(&src);
+    if (!re)
+        return UINT32_MAX;
+    uint8_t *bytes;
+    PCRE2_SIZE size;
+    if (pcre2_serialize_encode((const pcre2_code **)&re, 1, &bytes, &size, NULL) < 0)
+        exit(1);
+    while (code->len % 8)
+        if (hm_buf_addc(code, '\0') < 0)
+            exit(1);
+    uint32_t off = (uint32_t)code->len;
+    if (hm_buf_add(code, (const char *)bytes, size) < 0)
+        exit(1);
+    pcre2_serialize_free(bytes);
+    pcre2_code_free(re);
+    return off;
+}
+
+/* Loads ROOT (file NAME) as the library will, and writes each rule's
+ * prefilter keys and compiled patterns. Returns the number of rules, or
+ * SIZE_MAX on failure. */
+static size_t emit_keys(FILE *out, const char *ident, const char *name, const hm_node *root)
+{
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    if (!rs || !d)
+        exit(1);
+    if (hm_ruleset_load_tree(rs, name, root, 1, d) != HMMM_OK) {
+        for (size_t i = 0; i < hmmm_diags_count(d); i++) {
+            const hmmm_diag *e = hmmm_diags_get(d, i);
+            fprintf(stderr, "%s:%u:%u: error: %s\n", e->file, e->line, e->column, e->message);
+        }
+        return SIZE_MAX;
+    }
+    size_t n = rs->rules.n;
+    hm_buf text = {0}, code = {0};
+    if (n)
+        fprintf(out, "static const hm_baked_keys baked_%s_keys[] = {\n", ident);
+    for (size_t i = 0; i < n; i++) {
+        hm_rule *rule = rs->rules.items[i];
+        size_t off = text.len, count = 0;
+        int r = hm_prefilter_keys(rule, &text, &count);
+        if (r < 0)
+            exit(1);
+        fprintf(out, "    {%zu, %zu, %d, {", off, count, r);
+        for (int which = HM_PAT_MAIN; which <= HM_PAT_EXCEPTIONS; which++)
+            fprintf(out, "%s%u", which == HM_PAT_MAIN ? "" : ", ",
+                    bake_pattern(rule, which, r == 1, &code));
+        fputs("}},\n", out);
+    }
+    if (n) {
+        fprintf(out, "};\nstatic const char baked_%s_key_text[] =\n", ident);
+        emit_string_blob(out, &text);
+        fprintf(out, ";\nstatic _Alignas(8) const unsigned char baked_%s_code[] =\n", ident);
+        emit_string_blob(out, &code);
+        fputs(";\n", out);
+    }
+    hm_buf_free(&text);
+    hm_buf_free(&code);
+    hmmm_diags_free(d);
+    hmmm_ruleset_free(rs);
+    return n;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -120,10 +202,20 @@ int main(int argc, char **argv)
         fprintf(out, " 0};\nstatic const char baked_%s_strings[] =\n", ident);
         emit_string_blob(out, &b.strings);
         fputs(";\n", out);
-        hm_buf_printf(&table,
-                      "    {\"%s\", \"%s\", {baked_%s_nodes, %zu, baked_%s_items, "
-                      "baked_%s_strings}},\n",
-                      stem, name, ident, n_nodes, ident, ident);
+        size_t n_rules = emit_keys(out, ident, name, root);
+        if (n_rules == SIZE_MAX)
+            return 1;
+        if (n_rules)
+            hm_buf_printf(&table,
+                          "    {\"%s\", \"%s\", {baked_%s_nodes, %zu, baked_%s_items, "
+                          "baked_%s_strings}, baked_%s_keys, %zu, baked_%s_key_text, "
+                          "baked_%s_code},\n",
+                          stem, name, ident, n_nodes, ident, ident, ident, n_rules, ident, ident);
+        else
+            hm_buf_printf(&table,
+                          "    {\"%s\", \"%s\", {baked_%s_nodes, %zu, baked_%s_items, "
+                          "baked_%s_strings}, NULL, 0, NULL, NULL},\n",
+                          stem, name, ident, n_nodes, ident, ident);
         hm_buf_printf(&stems, "\"%s\", ", stem);
         if (strcmp(stem, "glossary"))
             hm_buf_printf(&packs, "\"%s\", ", stem);

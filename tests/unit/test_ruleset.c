@@ -169,6 +169,91 @@ static void builtin_packs_load_and_compile(void **state)
     hmmm_ruleset_free(rs);
 }
 
+/* What hmmm_bake worked out for each built-in rule when hmmm was built is
+ * what the library would work out now: the same prefilter keys, and
+ * patterns that PCRE2 reads back as the same compiled code. */
+static void baked_keys_and_patterns_match_the_rules(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    assert_int_equal(hmmm_ruleset_load_builtin(rs, NULL, 0, d), HMMM_OK);
+    size_t indexed = 0, patterns = 0;
+    for (size_t i = 0; i < rs->rules.n; i++) {
+        const hm_rule *r = rs->rules.items[i];
+        hm_buf keys = {0};
+        size_t n = 0;
+        int got = hm_prefilter_keys(r, &keys, &n);
+        assert_int_equal(r->baked, got == 1 ? HM_KEYS_INDEXED : HM_KEYS_SCANNED);
+        assert_int_equal(r->n_keys, n);
+        if (n)
+            assert_memory_equal(r->keys, keys.data, keys.len);
+        indexed += got == 1;
+        hm_buf_free(&keys);
+        for (int which = HM_PAT_MAIN; which <= HM_PAT_EXCEPTIONS; which++) {
+            const unsigned char *bytes = r->code[HM_PAT_SLOT(which)];
+            int used = which == HM_PAT_MAIN || (which == HM_PAT_EXCEPTIONS && r->n_exceptions) ||
+                       (which >= 0 && which < HM_N_CTX && r->n_ctx[which]);
+            assert_true(!bytes == !used);
+            if (!bytes)
+                continue;
+            pcre2_code *baked = NULL;
+            assert_int_equal(pcre2_serialize_decode(&baked, 1, bytes, NULL), 1);
+            hm_buf src = {0};
+            assert_int_equal(hm_rule_source(r, which, &src), 0);
+            int ec;
+            size_t eo, a, b;
+            pcre2_code *now =
+                hm_compile(src.data, src.len, r->case_sensitive,
+                           hm_rule_options(r, which, r->baked == HM_KEYS_INDEXED), 0, &ec, &eo);
+            assert_non_null(now);
+            pcre2_pattern_info(baked, PCRE2_INFO_SIZE, &a);
+            pcre2_pattern_info(now, PCRE2_INFO_SIZE, &b);
+            assert_int_equal(a, b);
+            uint32_t oa, ob;
+            pcre2_pattern_info(baked, PCRE2_INFO_ARGOPTIONS, &oa);
+            pcre2_pattern_info(now, PCRE2_INFO_ARGOPTIONS, &ob);
+            assert_int_equal(oa, ob);
+            pcre2_code_free(baked);
+            pcre2_code_free(now);
+            hm_buf_free(&src);
+            patterns++;
+        }
+    }
+    assert_true(indexed > rs->rules.n / 2);
+    assert_true(patterns >= rs->rules.n);
+    hmmm_diags_free(d);
+    hmmm_ruleset_free(rs);
+}
+
+/* A baked pattern this PCRE2 cannot read (another version's) is compiled
+ * from the rule instead, and finds the same. */
+static void unreadable_baked_pattern_is_compiled_instead(void **state)
+{
+    (void)state;
+    static _Alignas(8) const unsigned char junk[64] = {'n', 'o', 't', ' ', 'P', 'C', 'R', 'E'};
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    assert_int_equal(hmmm_ruleset_load_builtin(rs, NULL, 0, d), HMMM_OK);
+    hm_rule *r = NULL;
+    for (size_t i = 0; i < rs->rules.n && !r; i++)
+        if (!strcmp(((hm_rule *)rs->rules.items[i])->pub.id, "coproduction.service-users"))
+            r = rs->rules.items[i];
+    assert_non_null(r);
+    assert_non_null(r->code[HM_PAT_SLOT(HM_PAT_MAIN)]);
+    r->code[HM_PAT_SLOT(HM_PAT_MAIN)] = junk;
+    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+    const char *text = "We asked service users what they thought.";
+    hmmm_result *res = NULL;
+    assert_int_equal(hmmm_check(rs, text, strlen(text), HMMM_TEXT, &res), HMMM_OK);
+    assert_int_equal(hmmm_result_count(res), 1);
+    assert_string_equal(hmmm_result_get(res, 0)->rule->id, "coproduction.service-users");
+    assert_non_null(r->re);
+    hmmm_result_free(res);
+    hmmm_diags_free(d);
+    hmmm_ruleset_free(rs);
+}
+
 /* A rule from a file is compiled when loaded, so that its mistakes are
  * reported with it; one whose pattern PCRE2 cannot take is reported then. */
 static void rules_from_files_compile_at_once(void **state)
@@ -231,6 +316,8 @@ int main(void)
         cmocka_unit_test(reports_bad_files_with_positions),
         cmocka_unit_test(many_errors_are_all_reported),
         cmocka_unit_test(builtin_packs_load_and_compile),
+        cmocka_unit_test(baked_keys_and_patterns_match_the_rules),
+        cmocka_unit_test(unreadable_baked_pattern_is_compiled_instead),
         cmocka_unit_test(rules_from_files_compile_at_once),
         cmocka_unit_test(unknown_builtin_pack),
         cmocka_unit_test(survives_every_failed_allocation),
