@@ -17,7 +17,15 @@
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
 typedef enum command { CMD_CHECK, CMD_RULES, CMD_EXPLAIN, CMD_TEST } command;
-typedef enum out_format { FMT_PRETTY, FMT_LINE, FMT_JSON, FMT_MARKDOWN } out_format;
+typedef enum out_format {
+    FMT_PRETTY,
+    FMT_LINE,
+    FMT_JSON,
+    FMT_SARIF,
+    FMT_GITHUB,
+    FMT_CHECKSTYLE,
+    FMT_MARKDOWN /* hmmm rules only */
+} out_format;
 typedef enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 
 #define FAIL_NEVER 3
@@ -83,7 +91,9 @@ typedef struct summary {
 } summary;
 
 typedef struct formatter formatter;
-formatter *formatter_new(out_format fmt, FILE *out, int color);
+/* A formatter writing to OUT; RS is the ruleset in use (SARIF describes
+ * every rule). NULL when out of memory. */
+formatter *formatter_new(out_format fmt, FILE *out, int color, const hmmm_ruleset *rs);
 /* One checked file: its findings at or above min_level. Both return -1
  * when out of memory: the output is then incomplete. */
 int formatter_file(formatter *f, const char *path, const char *data, size_t len,

@@ -1,6 +1,8 @@
 /* format.c - the output formats: pretty (for people), line (for editors and
- * grep) and json (for programs). Each is a set of callbacks behind one
- * interface, chosen at run time. */
+ * grep), json (for programs), sarif (for code scanning), github (workflow
+ * commands, shown as annotations on a pull request) and checkstyle (XML, for
+ * reviewdog and CI plugins). Each is a set of callbacks behind one
+ * interface, chosen at run time. The JSON ones are built with jansson. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,13 +15,16 @@
 typedef struct rule_json {
     const hmmm_rule *rule;
     json_t *suggestions, *glossary, *link;
+    size_t index; /* SARIF: the rule's place in the driver's list */
 } rule_json;
 
 struct formatter {
     const struct format_ops *ops;
     FILE *out;
     int color;
+    const hmmm_ruleset *rs;
     size_t files;
+    size_t results;   /* SARIF: results written so far */
     rule_json *rules; /* JSON: an open-addressed table by rule */
     size_t n_rules, cap_rules;
     char *buf; /* JSON: text waiting to be written */
@@ -344,7 +349,7 @@ static int set(json_t *o, const char *key, json_t *v)
 
 /* The JSON parts that depend only on rule R, made on first use. NULL when
  * out of memory. */
-static const rule_json *rule_parts(formatter *f, const hmmm_rule *r)
+static rule_json *rule_parts(formatter *f, const hmmm_rule *r)
 {
     if (f->n_rules * 2 >= f->cap_rules) {
         size_t cap = f->cap_rules ? f->cap_rules * 2 : 64;
@@ -393,7 +398,7 @@ static const rule_json *rule_parts(formatter *f, const hmmm_rule *r)
         json_decref(link);
         return NULL;
     }
-    *e = (rule_json){r, sug, gl, link};
+    *e = (rule_json){r, sug, gl, link, 0};
     f->n_rules++;
     return e;
 }
@@ -520,15 +525,434 @@ static int json_end(formatter *f, const summary *s)
     return r;
 }
 
+/* ---- shared by sarif, github and checkstyle ----------------------------- */
+
+/* A string being built; FAILED once an allocation has failed. */
+typedef struct text_buf {
+    char *s;
+    size_t n, cap;
+    int failed;
+} text_buf;
+
+static void text_add(text_buf *t, const char *s, size_t n)
+{
+    if (t->failed)
+        return;
+    if (t->n + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        while (cap < t->n + n + 1)
+            cap *= 2;
+        char *p = realloc(t->s, cap);
+        if (!p) {
+            t->failed = 1;
+            return;
+        }
+        t->s = p;
+        t->cap = cap;
+    }
+    memcpy(t->s + t->n, s, n);
+    t->n += n;
+    t->s[t->n] = '\0';
+}
+
+static void text_adds(text_buf *t, const char *s)
+{
+    text_add(t, s, strlen(s));
+}
+
+/* The message of finding X with its suggestions: '"service users" casts
+ * ...; try "people", "residents" or "citizens"'. NULL when out of memory. */
+static char *message_with_suggestions(const hmmm_finding *x)
+{
+    const hmmm_rule *r = x->rule;
+    size_t n = strlen(x->message) + 8;
+    for (size_t k = 0; k < r->n_suggest; k++)
+        n += strlen(r->suggest[k]) + 6;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    size_t at = (size_t)snprintf(s, n, "%s", x->message);
+    for (size_t k = 0; k < r->n_suggest; k++)
+        at += (size_t)snprintf(s + at, n - at, "%s\"%s\"",
+                               k == 0                  ? "; try "
+                               : k + 1 == r->n_suggest ? " or "
+                                                       : ", ",
+                               r->suggest[k]);
+    return s;
+}
+
+/* ---- sarif ------------------------------------------------------------- */
+
+/* SARIF's name for a level. */
+static const char *sarif_level(hmmm_level lv)
+{
+    return lv == HMMM_ERROR ? "error" : lv == HMMM_WARNING ? "warning" : "note";
+}
+
+/* PATH as a URI reference: relative paths stay relative (to the folder
+ * hmmm ran in, which CI takes as the repository's root), absolute ones
+ * become file: URIs; every byte but the unreserved ones and '/' is
+ * percent-encoded. NULL when out of memory. */
+static char *path_uri(const char *path)
+{
+    size_t n = strlen(path);
+    char *u = malloc(n * 3 + 8);
+    if (!u)
+        return NULL;
+    size_t k = 0;
+    if (path[0] == '/')
+        k = (size_t)sprintf(u, "file://");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p))
+            u[k++] = (char)*p;
+        else
+            k += (size_t)sprintf(u + k, "%%%02X", *p);
+    }
+    u[k] = '\0';
+    return u;
+}
+
+/* The rule's message as a description of the rule: its {match} stands for
+ * the first of its phrases (without a trailing '*'), or "this" when it has
+ * only a pattern. */
+static json_t *rule_summary(const hmmm_rule *r)
+{
+    char first[256] = "this";
+    if (r->n_words) {
+        snprintf(first, sizeof first, "%s", r->words[0]);
+        size_t n = strlen(first);
+        if (n && first[n - 1] == '*')
+            first[n - 1] = '\0';
+    }
+    text_buf t = {0};
+    const char *m = r->message;
+    for (const char *hole; (hole = strstr(m, "{match}")); m = hole + 7) {
+        text_add(&t, m, (size_t)(hole - m));
+        text_add(&t, first, strlen(first));
+    }
+    text_add(&t, m, strlen(m));
+    json_t *j = t.failed ? NULL : jstr(t.s ? t.s : "");
+    free(t.s);
+    return j;
+}
+
+/* The help a code-scanning page shows for rule R, as plain text (MARKDOWN
+ * 0) or Markdown (1). NULL when out of memory. */
+static json_t *rule_help(const hmmm_rule *r, int markdown)
+{
+    text_buf t = {0};
+    if (r->why) {
+        text_add(&t, r->why, strlen(r->why));
+        text_add(&t, "\n\n", 2);
+    }
+    if (r->n_suggest) {
+        text_adds(&t, markdown ? "**Try instead:** " : "Try instead: ");
+        for (size_t k = 0; k < r->n_suggest; k++) {
+            text_adds(&t, k == 0 ? "" : k + 1 == r->n_suggest ? " or " : ", ");
+            text_adds(&t, "\"");
+            text_adds(&t, r->suggest[k]);
+            text_adds(&t, "\"");
+        }
+        text_add(&t, ".\n\n", 3);
+    }
+    for (size_t k = 0; k < r->n_glossary; k++) {
+        const hmmm_gloss *g = r->glossary[k];
+        if (!g)
+            continue;
+        text_adds(&t, markdown ? "**" : "");
+        text_adds(&t, g->term);
+        text_adds(&t, markdown ? "**: " : ": ");
+        text_adds(&t, g->definition);
+        if (g->source) {
+            text_adds(&t, markdown ? " *(" : " (");
+            text_adds(&t, g->source);
+            text_adds(&t, markdown ? ")*" : ")");
+        }
+        text_add(&t, "\n\n", 2);
+    }
+    if (r->source) {
+        text_adds(&t, markdown ? "*Source: " : "Source: ");
+        text_adds(&t, r->source);
+        text_adds(&t, markdown ? "*\n" : "\n");
+    }
+    while (t.n && t.s[t.n - 1] == '\n')
+        t.s[--t.n] = '\0';
+    json_t *j = t.failed ? NULL : jstr(t.s ? t.s : "");
+    free(t.s);
+    return j;
+}
+
+/* The driver's description of rule R. NULL when out of memory. */
+static json_t *sarif_rule(formatter *f, const hmmm_rule *r)
+{
+    const rule_json *parts = rule_parts(f, r);
+    json_t *o = json_object(), *cfg = json_object(), *props = json_object(), *tags = json_array();
+    json_t *text = json_object(), *full = json_object(), *help = json_object();
+    int bad = !parts || !o || !cfg || !props || !tags || !text || !full || !help ||
+              set(o, "id", jstr(r->id)) < 0 || set(o, "name", jstr(r->name)) < 0 ||
+              set(text, "text", rule_summary(r)) < 0 ||
+              set(full, "text", r->why ? jstr(r->why) : rule_summary(r)) < 0 ||
+              set(help, "text", rule_help(r, 0)) < 0 ||
+              set(help, "markdown", rule_help(r, 1)) < 0 ||
+              set(cfg, "level", json_string(sarif_level(r->level))) < 0 ||
+              json_array_append_new(tags, jstr(r->pack)) < 0 ||
+              set(props, "tags", json_incref(tags)) < 0 ||
+              json_object_set(props, "suggestions", parts->suggestions) < 0 ||
+              json_object_set(props, "glossary", parts->glossary) < 0 ||
+              (r->source && set(props, "source", jstr(r->source)) < 0);
+    if (!bad) {
+        bad = set(o, "shortDescription", json_incref(text)) < 0 ||
+              set(o, "fullDescription", json_incref(full)) < 0 ||
+              set(o, "help", json_incref(help)) < 0 ||
+              set(o, "defaultConfiguration", json_incref(cfg)) < 0 ||
+              set(o, "properties", json_incref(props)) < 0 ||
+              (r->link && set(o, "helpUri", jstr(r->link)) < 0);
+    }
+    json_decref(cfg);
+    json_decref(props);
+    json_decref(tags);
+    json_decref(text);
+    json_decref(full);
+    json_decref(help);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Writes the start of the log, up to the opening of the results: the tool
+ * and every rule in use. -1 when out of memory. */
+static int sarif_begin(formatter *f)
+{
+    json_t *driver = json_object(), *rules = json_array();
+    int bad = !driver || !rules || set(driver, "name", json_string("hmmm")) < 0 ||
+              set(driver, "version", jstr(hmmm_version())) < 0 ||
+              set(driver, "semanticVersion", jstr(hmmm_version())) < 0;
+    for (size_t i = 0; !bad && i < hmmm_ruleset_rule_count(f->rs); i++) {
+        const hmmm_rule *r = hmmm_ruleset_rule(f->rs, i);
+        bad = json_array_append_new(rules, sarif_rule(f, r)) < 0;
+        if (!bad)
+            rule_parts(f, r)->index = i; /* made by sarif_rule */
+    }
+    if (!bad)
+        bad = set(driver, "rules", json_incref(rules)) < 0;
+    json_decref(rules);
+    if (bad) {
+        json_decref(driver);
+        return -1;
+    }
+    put(f, "{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+           " \"version\": \"2.1.0\",\n"
+           " \"runs\": [{\n  \"tool\": {\"driver\": ");
+    int r = dump(f, driver, JSON_INDENT(1));
+    json_decref(driver);
+    put(f, "},\n  \"columnKind\": \"unicodeCodePoints\",\n  \"results\": [");
+    flush_buffer(f);
+    return r;
+}
+
+static json_t *sarif_result(formatter *f, const char *uri, const hmmm_finding *x)
+{
+    json_t *o = json_object(), *msg = json_object(), *loc = json_object(), *phys = json_object(),
+           *art = json_object(), *reg = json_object(), *snip = json_object(), *locs = json_array();
+    char *text = message_with_suggestions(x);
+    const rule_json *parts = rule_parts(f, x->rule);
+    int bad = !o || !msg || !loc || !phys || !art || !reg || !snip || !locs || !text || !parts ||
+              set(o, "ruleId", jstr(x->rule->id)) < 0 ||
+              set(o, "ruleIndex", json_integer((json_int_t)parts->index)) < 0 ||
+              set(o, "level", json_string(sarif_level(x->level))) < 0 ||
+              set(msg, "text", jstr(text)) < 0 || set(art, "uri", jstr(uri)) < 0 ||
+              set(reg, "startLine", json_integer(x->line)) < 0 ||
+              set(reg, "startColumn", json_integer(x->column)) < 0 ||
+              set(reg, "endLine", json_integer(x->end_line)) < 0 ||
+              set(reg, "endColumn", json_integer(x->end_column)) < 0 ||
+              set(reg, "byteOffset", json_integer((json_int_t)x->offset)) < 0 ||
+              set(reg, "byteLength", json_integer((json_int_t)x->length)) < 0 ||
+              set(snip, "text", jstr(x->match)) < 0 || set(reg, "snippet", json_incref(snip)) < 0 ||
+              set(phys, "artifactLocation", json_incref(art)) < 0 ||
+              set(phys, "region", json_incref(reg)) < 0 ||
+              set(loc, "physicalLocation", json_incref(phys)) < 0 ||
+              json_array_append(locs, loc) < 0 || set(o, "message", json_incref(msg)) < 0 ||
+              set(o, "locations", json_incref(locs)) < 0;
+    free(text);
+    json_decref(msg);
+    json_decref(loc);
+    json_decref(phys);
+    json_decref(art);
+    json_decref(reg);
+    json_decref(snip);
+    json_decref(locs);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int sarif_file(formatter *f, const char *path, const char *data, size_t len,
+                      const hmmm_finding *const *fs, size_t n)
+{
+    (void)data;
+    (void)len;
+    char *uri = n ? path_uri(path) : NULL;
+    int r = n && !uri ? -1 : 0;
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        json_t *o = sarif_result(f, uri, fs[i]);
+        put(f, f->results++ ? ",\n   " : "\n   ");
+        r = dump(f, o, 0);
+        json_decref(o);
+    }
+    flush_buffer(f);
+    free(uri);
+    return r;
+}
+
+static int sarif_end(formatter *f, const summary *s)
+{
+    (void)s;
+    fputs(f->results ? "\n  ]\n }]\n}\n" : "]\n }]\n}\n", f->out);
+    return 0;
+}
+
+/* ---- github ------------------------------------------------------------ */
+
+/* Writes S escaped as a workflow command's data (PROPERTY 0) or one of its
+ * properties (1). */
+static void put_escaped(FILE *out, const char *s, int property)
+{
+    for (; *s; s++) {
+        if (*s == '%')
+            fputs("%25", out);
+        else if (*s == '\r')
+            fputs("%0D", out);
+        else if (*s == '\n')
+            fputs("%0A", out);
+        else if (property && *s == ':')
+            fputs("%3A", out);
+        else if (property && *s == ',')
+            fputs("%2C", out);
+        else
+            fputc(*s, out);
+    }
+}
+
+static int github_file(formatter *f, const char *path, const char *data, size_t len,
+                       const hmmm_finding *const *fs, size_t n)
+{
+    (void)data;
+    (void)len;
+    for (size_t i = 0; i < n; i++) {
+        const hmmm_finding *x = fs[i];
+        char *text = message_with_suggestions(x);
+        if (!text)
+            return -1;
+        fprintf(f->out, "::%s file=",
+                x->level == HMMM_ERROR     ? "error"
+                : x->level == HMMM_WARNING ? "warning"
+                                           : "notice");
+        put_escaped(f->out, path, 1);
+        fprintf(f->out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", x->line, x->column,
+                x->end_line, x->end_column);
+        put_escaped(f->out, x->rule->id, 1);
+        fputs("::", f->out);
+        put_escaped(f->out, text, 0);
+        fputc('\n', f->out);
+        free(text);
+    }
+    return 0;
+}
+
+static int github_end(formatter *f, const summary *s)
+{
+    (void)f;
+    (void)s;
+    return 0;
+}
+
+/* ---- checkstyle -------------------------------------------------------- */
+
+/* Writes S as XML attribute text: markup characters as entities, and the
+ * control characters XML 1.0 cannot hold left out (tab and line ends kept
+ * as character references). */
+static void put_xml(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        case '\t':
+            fputs("&#9;", out);
+            break;
+        case '\n':
+            fputs("&#10;", out);
+            break;
+        case '\r':
+            fputs("&#13;", out);
+            break;
+        default:
+            if (*p >= 0x20)
+                fputc(*p, out);
+        }
+    }
+}
+
+static int checkstyle_file(formatter *f, const char *path, const char *data, size_t len,
+                           const hmmm_finding *const *fs, size_t n)
+{
+    (void)data;
+    (void)len;
+    fputs(" <file name=\"", f->out);
+    put_xml(f->out, path);
+    fputs(n ? "\">\n" : "\"/>\n", f->out);
+    for (size_t i = 0; i < n; i++) {
+        const hmmm_finding *x = fs[i];
+        char *text = message_with_suggestions(x);
+        if (!text)
+            return -1;
+        fprintf(f->out, "  <error line=\"%u\" column=\"%u\" severity=\"%s\" message=\"", x->line,
+                x->column,
+                x->level == HMMM_ERROR     ? "error"
+                : x->level == HMMM_WARNING ? "warning"
+                                           : "info");
+        put_xml(f->out, text);
+        fputs("\" source=\"hmmm.", f->out);
+        put_xml(f->out, x->rule->id);
+        fputs("\"/>\n", f->out);
+        free(text);
+    }
+    if (n)
+        fputs(" </file>\n", f->out);
+    return 0;
+}
+
+static int checkstyle_end(formatter *f, const summary *s)
+{
+    (void)s;
+    fputs("</checkstyle>\n", f->out);
+    return 0;
+}
+
 /* ---- the interface ----------------------------------------------------- */
 
 static const struct format_ops ops[] = {
-    [FMT_PRETTY] = {pretty_file, pretty_end},
-    [FMT_LINE] = {line_file, line_end},
-    [FMT_JSON] = {json_file, json_end},
+    [FMT_PRETTY] = {pretty_file, pretty_end}, [FMT_LINE] = {line_file, line_end},
+    [FMT_JSON] = {json_file, json_end},       [FMT_SARIF] = {sarif_file, sarif_end},
+    [FMT_GITHUB] = {github_file, github_end}, [FMT_CHECKSTYLE] = {checkstyle_file, checkstyle_end},
 };
 
-formatter *formatter_new(out_format fmt, FILE *out, int color)
+formatter *formatter_new(out_format fmt, FILE *out, int color, const hmmm_ruleset *rs)
 {
     formatter *f = calloc(1, sizeof *f);
     if (!f)
@@ -536,8 +960,15 @@ formatter *formatter_new(out_format fmt, FILE *out, int color)
     f->ops = &ops[fmt];
     f->out = out;
     f->color = color;
+    f->rs = rs;
     if (fmt == FMT_JSON)
         fputs("{\"version\": 1,\n \"files\": [", out);
+    if (fmt == FMT_SARIF && sarif_begin(f) < 0) {
+        formatter_free(f);
+        return NULL;
+    }
+    if (fmt == FMT_CHECKSTYLE)
+        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n", out);
     return f;
 }
 

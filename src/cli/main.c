@@ -353,7 +353,8 @@ static int cmd_check(const options *o)
 
     int fmt_kind = o->format >= 0 ? o->format : isatty(1) ? FMT_PRETTY : FMT_LINE;
     formatter *fmt =
-        o->quiet ? NULL : formatter_new((out_format)fmt_kind, stdout, want_color(o->color, stdout));
+        o->quiet ? NULL
+                 : formatter_new((out_format)fmt_kind, stdout, want_color(o->color, stdout), rs);
     pool p = {.o = o, .rs = rs, .n = fl.n};
     p.jobs = calloc(fl.n ? fl.n : 1, sizeof *p.jobs);
     if (!p.jobs || (!o->quiet && !fmt)) {

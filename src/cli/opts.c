@@ -17,9 +17,10 @@ static const char usage_text[] =
     "and support, and says why each jars and what to write instead.\n"
     "\n"
     "Options:\n"
-    "  -f, --format FORMAT     pretty, line or json (default: pretty on a terminal,\n"
-    "                          line otherwise); with 'rules', markdown prints the\n"
-    "                          whole rule reference\n"
+    "  -f, --format FORMAT     pretty, line, json, sarif (code scanning), github\n"
+    "                          (Actions annotations) or checkstyle (XML);\n"
+    "                          default: pretty on a terminal, line otherwise;\n"
+    "                          with 'rules', markdown prints the rule reference\n"
     "      --rules PATH        also load a rule file or a folder of them (repeatable)\n"
     "      --no-builtin        do not load the built-in packs\n"
     "      --config FILE       use this config file\n"
@@ -144,10 +145,18 @@ int parse_options(int argc, char **argv, options *o)
                 o->format = FMT_LINE;
             else if (!strcmp(optarg, "json"))
                 o->format = FMT_JSON;
+            else if (!strcmp(optarg, "sarif"))
+                o->format = FMT_SARIF;
+            else if (!strcmp(optarg, "github"))
+                o->format = FMT_GITHUB;
+            else if (!strcmp(optarg, "checkstyle"))
+                o->format = FMT_CHECKSTYLE;
             else if (!strcmp(optarg, "markdown"))
                 o->format = FMT_MARKDOWN;
             else
-                return bad("unknown format '%s' (use pretty, line or json)", optarg);
+                return bad("unknown format '%s' (use pretty, line, json, sarif, github or "
+                           "checkstyle)",
+                           optarg);
             break;
         case OPT_RULES:
             if (push(&o->rules, &o->n_rules, optarg) < 0)
@@ -240,6 +249,9 @@ int parse_options(int argc, char **argv, options *o)
     }
     if (o->format == FMT_MARKDOWN && o->cmd != CMD_RULES)
         return bad("%s", "--format markdown goes with 'hmmm rules'");
+    if ((o->format == FMT_SARIF || o->format == FMT_GITHUB || o->format == FMT_CHECKSTYLE) &&
+        o->cmd != CMD_CHECK)
+        return bad("%s", "--format sarif, github and checkstyle report a check, not a command");
     if (o->pack && o->cmd != CMD_RULES)
         return bad("%s", "--pack goes with 'hmmm rules'");
     if (o->cmd == CMD_EXPLAIN && o->n_args == 0)
