@@ -334,9 +334,9 @@ static void load_context(loader *l, hm_rule *r, const hm_node *n)
 
 static void load_rule(loader *l, const char *pack, const hm_node *n)
 {
-    static const char *const keys[] = {"id",         "level",   "words",    "pattern",  "case",
-                                       "exceptions", "message", "suggest",  "glossary", "why",
-                                       "source",     "link",    "examples", "context",  NULL};
+    static const char *const keys[] = {
+        "id",       "level", "words",  "pattern", "case",     "exceptions", "message", "suggest",
+        "glossary", "why",   "source", "link",    "examples", "context",    "fix",     NULL};
     if (n->kind != HM_MAP) {
         err(l, n, "a rule must be a mapping, not %s", hm_yaml_kind_name(n->kind));
         return;
@@ -390,6 +390,13 @@ static void load_rule(loader *l, const char *pack, const hm_node *n)
             r->case_sensitive = 1;
         else if (s && strcmp(s, "insensitive") != 0)
             err(l, v, "case must be sensitive or insensitive, not '%s'", s);
+    }
+    if ((v = hm_yaml_get(n, "fix"))) {
+        const char *s = get_string(l, v, "fix", 0);
+        if (s && !v->quoted && (!strcmp(s, "true") || !strcmp(s, "false")))
+            r->pub.fix = !strcmp(s, "true");
+        else if (s)
+            err(l, v, "fix must be true or false, not '%s'", s);
     }
     if ((v = hm_yaml_get(n, "words")))
         r->pub.words = (const char *const *)get_list(l, v, "words", "a phrase in words",

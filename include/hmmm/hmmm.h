@@ -125,6 +125,9 @@ typedef struct hmmm_rule {
     unsigned gap, window;
     const char *file; /* where the rule is defined */
     unsigned line, column;
+    /* fix: true in the rule file: the first suggestion can stand in for
+     * every match as it is, so hmmm --fix may put it there. */
+    int fix;
 } hmmm_rule;
 
 /* The name of a word-sense condition, kind 0 to 5: "followed-by",

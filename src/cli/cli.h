@@ -47,6 +47,8 @@ typedef struct options {
     int quiet;
     int mentions;     /* report terms quoted on their own too */
     int no_prefilter; /* every rule scans the whole text */
+    int fix;          /* --fix: rewrite files with safe suggestions */
+    int diff;         /* --diff: show those changes instead */
     const char *pack; /* hmmm rules --pack */
     const char **args;
     size_t n_args;
@@ -100,6 +102,30 @@ int formatter_file(formatter *f, const char *path, const char *data, size_t len,
                    const hmmm_finding *const *findings, size_t n);
 int formatter_end(formatter *f, const summary *s);
 void formatter_free(formatter *f);
+
+/* fix.c: --fix and --diff. One replacement: OLD_LEN bytes at OLD_OFF in the
+ * original became NEW_LEN bytes at NEW_OFF in the fixed text. */
+typedef struct fix_edit {
+    size_t old_off, old_len, new_off, new_len;
+} fix_edit;
+
+/* DATA with each of the findings FS (in document order) whose rule may be
+ * fixed, and whose source is the matched words as written, replaced by the
+ * rule's first suggestion in the original's case; overlapping ones after
+ * the first are left. Returns the new text (free it) and its edits (free
+ * them), or NULL when out of memory. */
+char *fix_apply(const char *data, size_t len, const hmmm_finding *const *fs, size_t n,
+                size_t *new_len, fix_edit **edits, size_t *n_edits);
+/* Writes to OUT a unified diff (three lines of context) of OLD to NEW, whose
+ * differences are EDITS, with NAME as both file names. -1 when out of
+ * memory. */
+int fix_diff(FILE *out, const char *name, const char *old, size_t old_len, const char *new,
+             size_t new_len, const fix_edit *edits, size_t n_edits);
+/* Replaces the file at PATH, which must still hold OLD, with NEW: written
+ * to a temporary file beside it with the same permissions, then renamed
+ * over it. Returns 0, ESTALE when the file changed since it was read, or
+ * another errno value. */
+int fix_write(const char *path, const char *old, size_t old_len, const char *new, size_t new_len);
 
 /* selftest.c: hmmm test. */
 int run_selftest(const options *o, const hmmm_ruleset *rs, const char *const *only_files,

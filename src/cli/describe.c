@@ -125,6 +125,8 @@ static void reference(const hmmm_ruleset *rs, const char *only_pack)
                 put_list(out, r->suggest, r->n_suggest, "\"");
                 fputs(".\n", out);
             }
+            if (r->fix && r->n_suggest)
+                fprintf(out, "\n`hmmm --fix` puts \"%s\" in its place.\n", r->suggest[0]);
             if (r->why)
                 fprintf(out, "\n%s\n", r->why);
             for (size_t k = 0; k < r->n_glossary; k++)
@@ -244,6 +246,8 @@ static void explain_rule(const hmmm_rule *r)
         put_list(stdout, r->suggest, r->n_suggest, "\"");
         putchar('\n');
     }
+    if (r->fix && r->n_suggest)
+        printf("Fix:          hmmm --fix puts \"%s\" in its place\n", r->suggest[0]);
     if (r->why) {
         printf("Why:\n");
         print_wrapped(stdout, "  ", r->why, 78);

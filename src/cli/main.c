@@ -187,8 +187,8 @@ static void run_job(const pool *p, job *j)
                             &j->res);
 }
 
-static void report_job(const options *o, formatter *fmt, job *j, int min_level, int fail_on,
-                       summary *sum, outcome *out);
+static void report_job(const options *o, const hmmm_ruleset *rs, formatter *fmt, job *j,
+                       int min_level, int fail_on, summary *sum, outcome *out);
 
 /* Prints the finished files from the first not yet printed on, unless a
  * worker is already at it. Called and returns with the lock held. */
@@ -200,7 +200,7 @@ static void print_ready(pool *p)
     while (p->printed < p->n && p->jobs[p->printed].done) {
         job *j = &p->jobs[p->printed];
         pthread_mutex_unlock(&p->mu);
-        report_job(p->o, p->fmt, j, p->min_level, p->fail_on, &p->sum, &p->out);
+        report_job(p->o, p->rs, p->fmt, j, p->min_level, p->fail_on, &p->sum, &p->out);
         pthread_mutex_lock(&p->mu);
         p->printed++;
         if (p->waiting)
@@ -233,8 +233,93 @@ static void *worker(void *arg)
 }
 
 /* Prints one finished job and frees what it held. */
-static void report_job(const options *o, formatter *fmt, job *j, int min_level, int fail_on,
-                       summary *sum, outcome *out)
+/* Prints the errors RES holds for the document DISPLAY. */
+static void report_errors(const char *display, const hmmm_result *res, outcome *out)
+{
+    for (size_t i = 0; i < hmmm_result_error_count(res); i++) {
+        fprintf(stderr, "%s: error: %s\n", display, hmmm_result_error(res, i));
+        out->trouble = 1;
+    }
+}
+
+/* The findings of RES at or above MIN_LEVEL, in order (free the list), and
+ * their number in *K. NULL when out of memory. */
+static const hmmm_finding **shown_findings(const hmmm_result *res, int min_level, size_t *k)
+{
+    size_t n = hmmm_result_count(res);
+    const hmmm_finding **shown = malloc((n ? n : 1) * sizeof *shown);
+    *k = 0;
+    for (size_t i = 0; shown && i < n; i++) {
+        const hmmm_finding *x = hmmm_result_get(res, i);
+        if ((int)x->level >= min_level)
+            shown[(*k)++] = x;
+    }
+    return shown;
+}
+
+/* --fix and --diff for job J, whose findings are *SHOWN (*K of them). With
+ * --diff the changes are printed; with --fix the file is rewritten, and
+ * then *FIXED, *LEN, *AFTER and *SHOWN are the fixed text, its length, its
+ * findings and those of them to report. Returns 0, or -1 after reporting a
+ * problem. */
+static int fix_job(const options *o, const hmmm_ruleset *rs, job *j, int min_level,
+                   const hmmm_finding ***shown, size_t *k, char **fixed, size_t *len,
+                   hmmm_result **after, outcome *out)
+{
+    fix_edit *edits = NULL;
+    size_t n_edits = 0, fixed_len = 0;
+    char *text = fix_apply(j->in.data, j->in.len, *shown, *k, &fixed_len, &edits, &n_edits);
+    int r = 0;
+    if (!text) {
+        errorf("%s: out of memory fixing it", j->display);
+        r = -1;
+    } else if (n_edits && o->diff) {
+        if (fix_diff(stdout, j->display, j->in.data, j->in.len, text, fixed_len, edits, n_edits) <
+            0) {
+            errorf("%s: out of memory showing the changes", j->display);
+            r = -1;
+        }
+    } else if (n_edits && !strcmp(j->path, "-")) {
+        errorf("%s: --fix cannot rewrite standard input (--diff shows the changes)", j->display);
+        r = -1;
+    } else if (n_edits) {
+        int e = fix_write(j->path, j->in.data, j->in.len, text, fixed_len);
+        if (e) {
+            errorf("%s: not fixed: %s", j->display,
+                   e == ESTALE ? "it changed since it was read" : strerror(e));
+            r = -1;
+        } else {
+            if (!o->quiet)
+                notef("%s: fixed %zu finding%s", j->display, n_edits, n_edits == 1 ? "" : "s");
+            hmmm_status st = hmmm_check_with(
+                rs, text, fixed_len, doc_type(o, j->display),
+                HMMM_CHECK_TERMINATED | (o->mentions ? HMMM_CHECK_MENTIONS : 0), after);
+            const hmmm_finding **again = NULL;
+            if (st == HMMM_ENOMEM || !*after || !(again = shown_findings(*after, min_level, k))) {
+                errorf("%s: fixed, but out of memory checking it again", j->display);
+                hmmm_result_free(*after);
+                *after = NULL;
+                *k = 0;
+                r = -1;
+            } else {
+                report_errors(j->display, *after, out);
+                free(*shown);
+                *shown = again;
+                *fixed = text;
+                *len = fixed_len;
+                text = NULL;
+            }
+        }
+    }
+    if (r < 0)
+        out->trouble = 1;
+    free(text);
+    free(edits);
+    return r;
+}
+
+static void report_job(const options *o, const hmmm_ruleset *rs, formatter *fmt, job *j,
+                       int min_level, int fail_on, summary *sum, outcome *out)
 {
     if (j->read_error) {
         errorf("%s: cannot read: %s", j->display, strerror(j->read_error));
@@ -251,34 +336,40 @@ static void report_job(const options *o, formatter *fmt, job *j, int min_level, 
             notef("%s: binary file, not checked", j->display);
         goto done;
     }
-    for (size_t i = 0; i < hmmm_result_error_count(j->res); i++) {
-        fprintf(stderr, "%s: error: %s\n", j->display, hmmm_result_error(j->res, i));
-        out->trouble = 1;
-    }
-    size_t n = hmmm_result_count(j->res), k = 0;
-    const hmmm_finding **shown = malloc((n ? n : 1) * sizeof *shown);
+    report_errors(j->display, j->res, out);
+    size_t k = 0;
+    const hmmm_finding **shown = shown_findings(j->res, min_level, &k);
     if (!shown) {
         errorf("out of memory");
         out->trouble = 1;
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        const hmmm_finding *x = hmmm_result_get(j->res, i);
-        if ((int)x->level < min_level)
-            continue;
-        shown[k++] = x;
-        sum->by_level[x->level]++;
-        if ((int)x->level >= fail_on)
+    /* With --fix, what is reported is what is left in the fixed text. */
+    const hmmm_result *res = j->res;
+    const char *data = j->in.data;
+    size_t len = j->in.len;
+    hmmm_result *after = NULL;
+    char *fixed = NULL;
+    if ((o->fix || o->diff) && k &&
+        fix_job(o, rs, j, min_level, &shown, &k, &fixed, &len, &after, out) == 0 && after) {
+        res = after;
+        data = fixed;
+    }
+    for (size_t i = 0; i < k; i++) {
+        sum->by_level[shown[i]->level]++;
+        if ((int)shown[i]->level >= fail_on)
             out->failed = 1;
     }
     sum->files++;
     sum->findings += k;
-    sum->words += hmmm_result_words(j->res);
-    if (fmt && formatter_file(fmt, j->display, j->in.data, j->in.len, shown, k) < 0) {
+    sum->words += hmmm_result_words(res);
+    if (fmt && formatter_file(fmt, j->display, data, len, shown, k) < 0) {
         errorf("%s: out of memory writing its findings", j->display);
         out->trouble = 1;
     }
     free(shown);
+    free(fixed);
+    hmmm_result_free(after);
 done:
     hmmm_result_free(j->res);
     j->res = NULL;
@@ -352,12 +443,12 @@ static int cmd_check(const options *o)
     }
 
     int fmt_kind = o->format >= 0 ? o->format : isatty(1) ? FMT_PRETTY : FMT_LINE;
-    formatter *fmt =
-        o->quiet ? NULL
-                 : formatter_new((out_format)fmt_kind, stdout, want_color(o->color, stdout), rs);
+    formatter *fmt = o->quiet || o->diff ? NULL
+                                         : formatter_new((out_format)fmt_kind, stdout,
+                                                         want_color(o->color, stdout), rs);
     pool p = {.o = o, .rs = rs, .n = fl.n};
     p.jobs = calloc(fl.n ? fl.n : 1, sizeof *p.jobs);
-    if (!p.jobs || (!o->quiet && !fmt)) {
+    if (!p.jobs || (!o->quiet && !o->diff && !fmt)) {
         errorf("out of memory");
         free(p.jobs);
         input_free(&stdin_in);
@@ -400,7 +491,7 @@ static int cmd_check(const options *o)
     } else {
         for (size_t i = 0; i < fl.n; i++) {
             run_job(&p, &p.jobs[i]);
-            report_job(o, fmt, &p.jobs[i], min_level, fail_on, &p.sum, &p.out);
+            report_job(o, rs, fmt, &p.jobs[i], min_level, fail_on, &p.sum, &p.out);
         }
     }
     if (fmt && formatter_end(fmt, &p.sum) < 0) {

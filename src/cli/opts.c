@@ -32,6 +32,10 @@ static const char usage_text[] =
     "      --type TYPE         text or markdown (default: from the file name)\n"
     "      --color WHEN        auto, always or never (NO_COLOR is honoured)\n"
     "  -j, --jobs N            files checked in parallel (default: one per processor)\n"
+    "      --fix               put the first suggestion in place of each finding\n"
+    "                          whose rule says that is safe, rewriting the files;\n"
+    "                          then report what is left\n"
+    "      --diff              show what --fix would change, as a unified diff\n"
     "      --mentions          also report terms quoted on their own ('the word\n"
     "                          \"empower\"'), which are otherwise taken as talked about\n"
     "      --no-prefilter      run every rule over the whole text (slower; the same\n"
@@ -57,6 +61,8 @@ enum {
     OPT_PACK,
     OPT_MENTIONS,
     OPT_NO_PREFILTER,
+    OPT_FIX,
+    OPT_DIFF,
     OPT_VERSION,
 };
 
@@ -76,6 +82,8 @@ static const struct option long_options[] = {
     {"pack", required_argument, NULL, OPT_PACK},
     {"mentions", no_argument, NULL, OPT_MENTIONS},
     {"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
+    {"fix", no_argument, NULL, OPT_FIX},
+    {"diff", no_argument, NULL, OPT_DIFF},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
@@ -222,6 +230,12 @@ int parse_options(int argc, char **argv, options *o)
         case OPT_NO_PREFILTER:
             o->no_prefilter = 1;
             break;
+        case OPT_FIX:
+            o->fix = 1;
+            break;
+        case OPT_DIFF:
+            o->diff = 1;
+            break;
         case 'q':
             o->quiet = 1;
             break;
@@ -252,6 +266,10 @@ int parse_options(int argc, char **argv, options *o)
     if ((o->format == FMT_SARIF || o->format == FMT_GITHUB || o->format == FMT_CHECKSTYLE) &&
         o->cmd != CMD_CHECK)
         return bad("%s", "--format sarif, github and checkstyle report a check, not a command");
+    if ((o->fix || o->diff) && o->cmd != CMD_CHECK)
+        return bad("%s", "--fix and --diff go with a check, not a command");
+    if (o->fix && o->diff)
+        return bad("%s", "--fix writes the changes and --diff shows them: choose one");
     if (o->pack && o->cmd != CMD_RULES)
         return bad("%s", "--pack goes with 'hmmm rules'");
     if (o->cmd == CMD_EXPLAIN && o->n_args == 0)

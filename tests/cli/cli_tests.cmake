@@ -27,3 +27,9 @@ set_tests_properties(cli.surroundings PROPERTIES LABELS cli)
 add_test(NAME cli.big-inputs
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/big-inputs.sh $<TARGET_FILE:hmmm_cli>)
 set_tests_properties(cli.big-inputs PROPERTIES LABELS cli)
+
+# --fix and --diff on the example draft: the diff applies, --fix writes the
+# same, keeps permissions, reports what is left, and refuses stdin.
+add_test(NAME cli.fix
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/fix.sh $<TARGET_FILE:hmmm_cli>)
+set_tests_properties(cli.fix PROPERTIES LABELS cli)

@@ -27,6 +27,7 @@ rules:
       not-near: [digital service*]
     message: '"{match}" talks about people as receivers of services'
     suggest: [people who draw on care, people]
+    fix: true
     glossary: [our-people]
     why: A reason, in a sentence.
     source: A test.
@@ -78,6 +79,7 @@ scenarios=(
   "--no-builtin --rules rules.yaml --format sarif draft.md draft.txt"
   "--no-builtin --rules rules.yaml --format github draft.md"
   "--no-builtin --rules rules.yaml --format checkstyle draft.md draft.txt"
+  "--no-builtin --rules rules.yaml --diff draft.md draft.txt"
   "test --no-config --no-builtin rules.yaml"
   "explain --no-builtin --rules rules.yaml market shaping"
   "explain --no-builtin --rules rules.yaml small.service-users"
