@@ -45,11 +45,13 @@ typedef struct options {
     color_mode color;
     int jobs; /* 0: one per processor */
     int quiet;
-    int mentions;     /* report terms quoted on their own too */
-    int no_prefilter; /* every rule scans the whole text */
-    int fix;          /* --fix: rewrite files with safe suggestions */
-    int diff;         /* --diff: show those changes instead */
-    const char *pack; /* hmmm rules --pack */
+    int mentions;               /* report terms quoted on their own too */
+    int no_prefilter;           /* every rule scans the whole text */
+    int fix;                    /* --fix: rewrite files with safe suggestions */
+    int diff;                   /* --diff: show those changes instead */
+    const char *baseline;       /* --baseline FILE: findings not to report */
+    const char *write_baseline; /* --write-baseline FILE */
+    const char *pack;           /* hmmm rules --pack */
     const char **args;
     size_t n_args;
 } options;
@@ -93,6 +95,12 @@ typedef struct summary {
 } summary;
 
 typedef struct formatter formatter;
+/* jansson's allocations go through hmmm, which notes on each thread whether
+ * one has failed: its reader does not always say. Watch once, at start. */
+void json_memory_watch(void);
+void json_memory_reset(void);
+int json_memory_failed(void);
+
 /* A formatter writing to OUT; RS is the ruleset in use (SARIF describes
  * every rule). NULL when out of memory. */
 formatter *formatter_new(out_format fmt, FILE *out, int color, const hmmm_ruleset *rs);
@@ -126,6 +134,29 @@ int fix_diff(FILE *out, const char *name, const char *old, size_t old_len, const
  * over it. Returns 0, ESTALE when the file changed since it was read, or
  * another errno value. */
 int fix_write(const char *path, const char *old, size_t old_len, const char *new, size_t new_len);
+
+/* baseline.c: the findings a repository already had. */
+typedef struct baseline baseline;
+baseline *baseline_new(void);
+void baseline_free(baseline *b);
+/* Adds the findings of the baseline file PATH. Returns 0, or -1 after
+ * saying what is wrong with it (FILE:LINE:COLUMN where it can). */
+int baseline_load(baseline *b, const char *path);
+/* Whether finding X of document PATH (DATA, LEN bytes) is one the baseline
+ * holds and has not matched yet: 1 (it is now matched), 0, or -1 when out
+ * of memory. */
+int baseline_take(baseline *b, const char *path, const char *data, size_t len,
+                  const hmmm_finding *x);
+/* How many findings baseline_take matched. */
+size_t baseline_taken(const baseline *b);
+/* Adds finding X to those baseline_write writes. -1 when out of memory. */
+int baseline_add(baseline *b, const char *path, const char *data, size_t len,
+                 const hmmm_finding *x);
+/* How many findings were added. */
+size_t baseline_written(const baseline *b);
+/* Writes the findings added to PATH (a temporary file, then renamed).
+ * Returns 0, or -1 after saying why not. */
+int baseline_write(const baseline *b, const char *path);
 
 /* selftest.c: hmmm test. */
 int run_selftest(const options *o, const hmmm_ruleset *rs, const char *const *only_files,

@@ -39,6 +39,34 @@ struct format_ops {
     int (*end)(formatter *f, const summary *s);
 };
 
+/* ---- jansson's memory --------------------------------------------------- */
+
+/* Whether an allocation jansson asked for on this thread has failed. */
+static _Thread_local int json_failed;
+
+static void *json_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        json_failed = 1;
+    return p;
+}
+
+void json_memory_watch(void)
+{
+    json_set_alloc_funcs(json_malloc, free);
+}
+
+void json_memory_reset(void)
+{
+    json_failed = 0;
+}
+
+int json_memory_failed(void)
+{
+    return json_failed;
+}
+
 /* ---- shared helpers ---------------------------------------------------- */
 
 /* Writes S on one line: line breaks and tabs become spaces. */

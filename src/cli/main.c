@@ -158,6 +158,7 @@ typedef struct pool {
     size_t n, next, printed;
     size_t window; /* how far workers may run ahead of the printing */
     formatter *fmt;
+    baseline *base; /* with --baseline or --write-baseline */
     int min_level, fail_on;
     summary sum;
     outcome out;
@@ -187,8 +188,7 @@ static void run_job(const pool *p, job *j)
                             &j->res);
 }
 
-static void report_job(const options *o, const hmmm_ruleset *rs, formatter *fmt, job *j,
-                       int min_level, int fail_on, summary *sum, outcome *out);
+static void report_job(pool *p, job *j);
 
 /* Prints the finished files from the first not yet printed on, unless a
  * worker is already at it. Called and returns with the lock held. */
@@ -200,7 +200,7 @@ static void print_ready(pool *p)
     while (p->printed < p->n && p->jobs[p->printed].done) {
         job *j = &p->jobs[p->printed];
         pthread_mutex_unlock(&p->mu);
-        report_job(p->o, p->rs, p->fmt, j, p->min_level, p->fail_on, &p->sum, &p->out);
+        report_job(p, j);
         pthread_mutex_lock(&p->mu);
         p->printed++;
         if (p->waiting)
@@ -318,9 +318,36 @@ static int fix_job(const options *o, const hmmm_ruleset *rs, job *j, int min_lev
     return r;
 }
 
-static void report_job(const options *o, const hmmm_ruleset *rs, formatter *fmt, job *j,
-                       int min_level, int fail_on, summary *sum, outcome *out)
+/* Takes out of *SHOWN (*K findings of document J, whose text is DATA)
+ * those the baseline holds, and with --write-baseline adds them all to
+ * it. Returns 0, or -1 when out of memory. */
+static int apply_baseline(const pool *p, const job *j, const char *data, size_t len,
+                          const hmmm_finding **shown, size_t *k)
 {
+    size_t kept = 0;
+    for (size_t i = 0; i < *k; i++) {
+        if (p->o->write_baseline && baseline_add(p->base, j->display, data, len, shown[i]) < 0)
+            return -1;
+        int known = p->o->baseline ? baseline_take(p->base, j->display, data, len, shown[i]) : 0;
+        if (known < 0)
+            return -1;
+        if (!known)
+            shown[kept++] = shown[i];
+    }
+    *k = kept;
+    return 0;
+}
+
+/* Prints one finished job and frees what it held. Only one thread at a
+ * time does this, in the order of the files. */
+static void report_job(pool *p, job *j)
+{
+    const options *o = p->o;
+    const hmmm_ruleset *rs = p->rs;
+    formatter *fmt = p->fmt;
+    int min_level = p->min_level, fail_on = p->fail_on;
+    summary *sum = &p->sum;
+    outcome *out = &p->out;
     if (j->read_error) {
         errorf("%s: cannot read: %s", j->display, strerror(j->read_error));
         out->trouble = 1;
@@ -354,6 +381,10 @@ static void report_job(const options *o, const hmmm_ruleset *rs, formatter *fmt,
         fix_job(o, rs, j, min_level, &shown, &k, &fixed, &len, &after, out) == 0 && after) {
         res = after;
         data = fixed;
+    }
+    if (p->base && apply_baseline(p, j, data, len, shown, &k) < 0) {
+        errorf("%s: out of memory matching the baseline", j->display);
+        out->trouble = 1;
     }
     for (size_t i = 0; i < k; i++) {
         sum->by_level[shown[i]->level]++;
@@ -448,8 +479,14 @@ static int cmd_check(const options *o)
                                                          want_color(o->color, stdout), rs);
     pool p = {.o = o, .rs = rs, .n = fl.n};
     p.jobs = calloc(fl.n ? fl.n : 1, sizeof *p.jobs);
-    if (!p.jobs || (!o->quiet && !o->diff && !fmt)) {
-        errorf("out of memory");
+    int base_bad = 0;
+    if ((o->baseline || o->write_baseline) && (p.base = baseline_new()) != NULL && o->baseline)
+        base_bad = baseline_load(p.base, o->baseline) < 0;
+    if (!p.jobs || (!o->quiet && !o->diff && !fmt) ||
+        ((o->baseline || o->write_baseline) && !p.base) || base_bad) {
+        if (!base_bad)
+            errorf("out of memory");
+        baseline_free(p.base);
         free(p.jobs);
         input_free(&stdin_in);
         formatter_free(fmt);
@@ -491,7 +528,7 @@ static int cmd_check(const options *o)
     } else {
         for (size_t i = 0; i < fl.n; i++) {
             run_job(&p, &p.jobs[i]);
-            report_job(o, rs, fmt, &p.jobs[i], min_level, fail_on, &p.sum, &p.out);
+            report_job(&p, &p.jobs[i]);
         }
     }
     if (fmt && formatter_end(fmt, &p.sum) < 0) {
@@ -500,6 +537,18 @@ static int cmd_check(const options *o)
     }
     out.trouble |= p.out.trouble;
     out.failed |= p.out.failed;
+    if (o->baseline && !o->quiet && baseline_taken(p.base))
+        notef("%zu finding%s in the baseline not reported", baseline_taken(p.base),
+              baseline_taken(p.base) == 1 ? "" : "s");
+    if (o->write_baseline) {
+        if (baseline_write(p.base, o->write_baseline) < 0)
+            out.trouble = 1;
+        else if (!o->quiet)
+            notef("wrote %zu finding%s to %s", baseline_written(p.base),
+                  baseline_written(p.base) == 1 ? "" : "s", o->write_baseline);
+        out.failed = 0; /* the findings are now the baseline */
+    }
+    baseline_free(p.base);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.room);
     free(p.jobs);
@@ -543,6 +592,7 @@ int main(int argc, char **argv)
 {
     /* A closed pipe (hmmm ... | head) ends output quietly, not with a signal. */
     signal(SIGPIPE, SIG_IGN);
+    json_memory_watch();
     options o;
     int rc = parse_options(argc, argv, &o);
     if (rc != 0) {

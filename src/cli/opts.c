@@ -36,6 +36,9 @@ static const char usage_text[] =
     "                          whose rule says that is safe, rewriting the files;\n"
     "                          then report what is left\n"
     "      --diff              show what --fix would change, as a unified diff\n"
+    "      --baseline FILE     do not report the findings FILE holds (matched by\n"
+    "                          file, rule, words and the words around them)\n"
+    "      --write-baseline FILE  write the findings to FILE, for --baseline\n"
     "      --mentions          also report terms quoted on their own ('the word\n"
     "                          \"empower\"'), which are otherwise taken as talked about\n"
     "      --no-prefilter      run every rule over the whole text (slower; the same\n"
@@ -63,6 +66,8 @@ enum {
     OPT_NO_PREFILTER,
     OPT_FIX,
     OPT_DIFF,
+    OPT_BASELINE,
+    OPT_WRITE_BASELINE,
     OPT_VERSION,
 };
 
@@ -84,6 +89,8 @@ static const struct option long_options[] = {
     {"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
     {"fix", no_argument, NULL, OPT_FIX},
     {"diff", no_argument, NULL, OPT_DIFF},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
     {"quiet", no_argument, NULL, 'q'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
@@ -236,6 +243,12 @@ int parse_options(int argc, char **argv, options *o)
         case OPT_DIFF:
             o->diff = 1;
             break;
+        case OPT_BASELINE:
+            o->baseline = optarg;
+            break;
+        case OPT_WRITE_BASELINE:
+            o->write_baseline = optarg;
+            break;
         case 'q':
             o->quiet = 1;
             break;
@@ -268,6 +281,8 @@ int parse_options(int argc, char **argv, options *o)
         return bad("%s", "--format sarif, github and checkstyle report a check, not a command");
     if ((o->fix || o->diff) && o->cmd != CMD_CHECK)
         return bad("%s", "--fix and --diff go with a check, not a command");
+    if ((o->baseline || o->write_baseline) && o->cmd != CMD_CHECK)
+        return bad("%s", "--baseline and --write-baseline go with a check, not a command");
     if (o->fix && o->diff)
         return bad("%s", "--fix writes the changes and --diff shows them: choose one");
     if (o->pack && o->cmd != CMD_RULES)

@@ -80,6 +80,8 @@ scenarios=(
   "--no-builtin --rules rules.yaml --format github draft.md"
   "--no-builtin --rules rules.yaml --format checkstyle draft.md draft.txt"
   "--no-builtin --rules rules.yaml --diff draft.md draft.txt"
+  "--no-builtin --rules rules.yaml --write-baseline base.json draft.md draft.txt"
+  "--no-builtin --rules rules.yaml --baseline base.json draft.md draft.txt"
   "test --no-config --no-builtin rules.yaml"
   "explain --no-builtin --rules rules.yaml market shaping"
   "explain --no-builtin --rules rules.yaml small.service-users"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# tests/cli/baseline.sh HMMM - --write-baseline and --baseline: each check
+# names what it does and fails with what it saw.
+#   - writing a baseline of the example draft exits 0 and records every
+#     finding; checking against it reports none;
+#   - lines added above the findings do not bring them back;
+#   - a new finding is reported, alone, and sets the exit status;
+#   - the same words in the same place count: two known, a third is new;
+#   - changing the words around a finding makes it new.
+set -u
+HMMM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/hmmm-baseline.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+failed=0
+fail() { echo "FAIL: $*" >&2; failed=1; }
+check() { "$HMMM" --no-config -f line --fail-on warning "$@" > out 2> err; rc=$?; }
+
+cp "$root/examples/strategy-draft.md" draft.md
+all=$("$HMMM" --no-config -f line draft.md | wc -l)
+check --write-baseline base.json draft.md
+[ $rc -eq 0 ] || fail "--write-baseline: exit $rc"
+[ "$(wc -l < out)" -eq "$all" ] || fail "--write-baseline: the report is not the whole check"
+grep -qx "hmmm: note: wrote $all findings to base.json" err || fail "--write-baseline: $(cat err)"
+[ "$(grep -c '"rule":' base.json)" -eq "$all" ] || fail "baseline does not hold $all findings"
+
+check --baseline base.json draft.md
+[ $rc -eq 0 ] || fail "--baseline: exit $rc: $(head -3 out)"
+[ -s out ] && fail "--baseline: reported $(head -3 out)"
+grep -qx "hmmm: note: $all findings in the baseline not reported" err || fail "--baseline: $(cat err)"
+
+{ printf '# Added above\n\nA new first paragraph.\n\n'; cat "$root/examples/strategy-draft.md"; } > draft.md
+check --baseline base.json draft.md
+[ -s out ] && fail "lines added above revived: $(head -3 out)"
+
+printf '\nLater we asked service users again.\n' >> draft.md
+check --baseline base.json draft.md
+[ $rc -eq 1 ] || fail "a new finding: exit $rc"
+[ "$(wc -l < out)" -eq 1 ] && grep -q ':service-users\]$\|coproduction.service-users' out ||
+    fail "a new finding: reported $(cat out)"
+
+printf 'We asked service users today.\nWe asked service users today.\n' > twice.md
+check --write-baseline twice.json twice.md
+printf 'We asked service users today.\nWe asked service users today.\nWe asked service users today.\n' > twice.md
+check --baseline twice.json twice.md
+[ "$(wc -l < out)" -eq 1 ] || fail "a third of the same: reported $(wc -l < out), not 1"
+printf 'We asked service users today.\nThey met service users today.\n' > twice.md
+check --baseline twice.json twice.md
+grep -q '^twice.md:2:' out && [ "$(wc -l < out)" -eq 1 ] ||
+    fail "changed words around: reported $(cat out)"
+exit $failed
