@@ -9,6 +9,9 @@ trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 test -x "$prefix/bin/hmmm"
 test -f "$prefix/include/hmmm/hmmm.h"
+test -f "$prefix/share/man/man1/hmmm.1"
+test -f "$prefix/share/bash-completion/completions/hmmm"
+test -f "$prefix/share/zsh/site-functions/_hmmm"
 pc=$(find "$prefix" -name hmmm.pc | head -n 1)
 test -n "$pc"
 export PKG_CONFIG_PATH=$(dirname "$pc")
@@ -25,4 +28,4 @@ rc=$?
 set -e
 test "$rc" -eq 1
 grep -q '^draft.md:[0-9]*:[0-9]*: warning: ' out.txt
-echo "install: binary, header, library and pkg-config file work"
+echo "install: binary, header, library, pkg-config file, man page and completions"
