@@ -43,11 +43,11 @@ _hmmm()
     local i command=
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            rules | explain | test) command=${COMP_WORDS[i]}; break ;;
+            rules | explain | test | lsp) command=${COMP_WORDS[i]}; break ;;
         esac
     done
     if [[ -z $command && $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W "rules explain test" -- "$cur") $(compgen -f -- "$cur"))
+        COMPREPLY=($(compgen -W "rules explain test lsp" -- "$cur") $(compgen -f -- "$cur"))
     elif [[ $command == explain ]]; then
         COMPREPLY=($(compgen -W "$(hmmm rules 2>/dev/null | awk 'NR > 1 { print $1 }')" -- "$cur"))
     else

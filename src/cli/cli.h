@@ -16,7 +16,7 @@
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
-typedef enum command { CMD_CHECK, CMD_RULES, CMD_EXPLAIN, CMD_TEST } command;
+typedef enum command { CMD_CHECK, CMD_RULES, CMD_EXPLAIN, CMD_TEST, CMD_LSP } command;
 typedef enum out_format {
     FMT_PRETTY,
     FMT_LINE,
@@ -157,6 +157,16 @@ size_t baseline_written(const baseline *b);
 /* Writes the findings added to PATH (a temporary file, then renamed).
  * Returns 0, or -1 after saying why not. */
 int baseline_write(const baseline *b, const char *path);
+
+/* main.c: loads the rules the options and config CFG ask for (with EXTRA
+ * files, whose built-in namesakes give way), configures them when CONFIGURE
+ * and compiles them, with the JIT when JIT. NULL after reporting a problem. */
+hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const char *const *extra,
+                         size_t n_extra, int configure, int jit);
+
+/* lsp.c: hmmm lsp, a language server on standard input and output. Returns
+ * the exit status. */
+int run_lsp(const options *o);
 
 /* selftest.c: hmmm test. */
 int run_selftest(const options *o, const hmmm_ruleset *rs, const char *const *only_files,

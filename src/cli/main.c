@@ -64,8 +64,8 @@ static int same_stem(const char *path, const char *stem)
 
 /* Loads, configures and compiles the rules. EXTRA are more files (hmmm test's
  * arguments); a built-in file of the same name gives way to them. */
-static hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const char *const *extra,
-                                size_t n_extra, int configure, int jit)
+hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const char *const *extra,
+                         size_t n_extra, int configure, int jit)
 {
     hmmm_ruleset *rs = hmmm_ruleset_new();
     hmmm_diags *d = hmmm_diags_new();
@@ -608,6 +608,9 @@ int main(int argc, char **argv)
         break;
     case CMD_TEST:
         rc = with_rules(&o, 1, selftest);
+        break;
+    case CMD_LSP:
+        rc = run_lsp(&o);
         break;
     case CMD_CHECK:
         rc = cmd_check(&o);

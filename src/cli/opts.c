@@ -12,6 +12,7 @@ static const char usage_text[] =
     "       hmmm rules [--pack NAME]     list the rules in use\n"
     "       hmmm explain ID|TERM         explain a rule or a glossary entry\n"
     "       hmmm test [RULE-FILE...]     run the rules' own examples\n"
+    "       hmmm lsp                     a language server for editors (stdio)\n"
     "\n"
     "Finds jargon and words that undermine co-production in writing about care\n"
     "and support, and says why each jars and what to write instead.\n"
@@ -115,7 +116,8 @@ static int command_named(const char *name, command *cmd)
     static const struct {
         const char *name;
         command cmd;
-    } cmds[] = {{"rules", CMD_RULES}, {"explain", CMD_EXPLAIN}, {"test", CMD_TEST}};
+    } cmds[] = {
+        {"rules", CMD_RULES}, {"explain", CMD_EXPLAIN}, {"test", CMD_TEST}, {"lsp", CMD_LSP}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(name, cmds[i].name)) {
             *cmd = cmds[i].cmd;
@@ -289,6 +291,8 @@ int parse_options(int argc, char **argv, options *o)
         return bad("%s", "--pack goes with 'hmmm rules'");
     if (o->cmd == CMD_EXPLAIN && o->n_args == 0)
         return bad("%s", "'hmmm explain' needs a rule id or a term");
+    if (o->cmd == CMD_LSP && o->n_args)
+        return bad("'hmmm lsp' takes no paths ('%s'): the editor sends the documents", o->args[0]);
     if (o->cmd == CMD_RULES && o->n_args)
         return bad("'hmmm rules' takes no paths ('%s')", o->args[0]);
     return 0;
