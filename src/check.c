@@ -307,6 +307,12 @@ static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, re
 /* Bytes looked back for a preceded-by phrase. */
 #define LOOK_BACK 256
 
+static int word_or_high(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80;
+}
+
 static int is_word_char(const char *s, size_t len, size_t i)
 {
     unsigned char c = (unsigned char)s[i];
@@ -367,6 +373,26 @@ static size_t words_forward(const char *s, size_t len, size_t at, unsigned words
     return i;
 }
 
+/* The start of the N-th run of word bytes before AT, or 0 when there are
+ * fewer. A run is bytes that are ASCII letters, digits or '_' or not ASCII,
+ * and counts only when it holds an ASCII one: each run counted then holds
+ * a different \w word, so N runs back is never nearer than N words. */
+static size_t runs_back(const char *s, size_t at, unsigned n)
+{
+    size_t i = at;
+    while (n && i > 0) {
+        while (i > 0 && !word_or_high((unsigned char)s[i - 1]))
+            i--;
+        int ascii = 0;
+        while (i > 0 && word_or_high((unsigned char)s[i - 1])) {
+            ascii |= (unsigned char)s[i - 1] < 0x80;
+            i--;
+        }
+        n -= ascii;
+    }
+    return n ? 0 : i;
+}
+
 /* Whether RE matches: anchored after the match, ending where it starts, or
  * anywhere in the window around it. Returns 1, 0, or -1 on a limit. */
 static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, size_t e)
@@ -381,13 +407,19 @@ static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, siz
         start = e;
         break;
     case HM_PRECEDED_BY:
-    case HM_NOT_PRECEDED_BY:
+    case HM_NOT_PRECEDED_BY: {
         to = s;
         start = s > LOOK_BACK ? s - LOOK_BACK : 0;
         while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80)
             start--;
+        /* A match ends at S and spans at most the phrase's words and GAP
+         * more: no need to try it further back than that. */
+        size_t near = runs_back(text, s, rule->ctx_words[k] + rule->gap + 1);
+        if (near > start)
+            start = near;
         from = start;
         break;
+    }
     default:
         from = words_back(text, len, s, rule->window);
         to = words_forward(text, len, e, rule->window);

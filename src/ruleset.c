@@ -812,6 +812,8 @@ static hmmm_status compile_rule(hmmm_ruleset *rs, hm_rule *r, hmmm_diags *diags)
     }
     if (r->n_exceptions)
         r->exc_words = phrases_words(r->exceptions, r->n_exceptions);
+    for (int k = 0; k < HM_N_CTX; k++)
+        r->ctx_words[k] = phrases_words(r->ctx[k], r->n_ctx[k]);
     if (r->trusted || !(ec = hm_rule_ready(rs, r)))
         return HMMM_OK;
     if (ec < 0)

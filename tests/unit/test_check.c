@@ -286,6 +286,45 @@ static void directives_in_markdown_code_are_not_honoured(void **state)
     hmmm_ruleset_free(rs);
 }
 
+/* A preceded-by phrase is looked for only as far back as its words and the
+ * gap allow: words beyond ASCII and runs of punctuation in between must
+ * not shorten that reach. */
+static void preceded_by_reaches_across_any_words(void **state)
+{
+    (void)state;
+    const char *y = "pack: p\nrules:\n  - id: r\n    words: [impact]\n    message: m\n"
+                    "    context:\n      preceded-by: [will, \"won't\"]\n      gap: 2\n";
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    assert_int_equal(hmmm_ruleset_load_buffer(rs, "p.yaml", y, strlen(y), d), HMMM_OK);
+    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+    hmmm_diags_free(d);
+    static const struct {
+        const char *text;
+        size_t found;
+    } cases[] = {
+        {"It will impact us.", 1},
+        {"It will \xE2\x80\x94 \xE2\x80\x94 \xE2\x80\x94 \xE2\x80\x94 \xE2\x80\x94 \xE2\x80\x94 "
+         "greatly impact us.",
+         1},
+        {"It will \xCE\xB6\xCF\x89\xCE\xAE \xCE\xB6\xCF\x89\xCE\xAE impact us.", 1},
+        {"It won\xE2\x80\x99t sorely impact us.", 1},
+        {"It won't sorely impact us.", 1},
+        {"It will a b c impact us.", 0},
+        {"It will. Then impact.", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hmmm_result *res = check(rs, cases[i].text, HMMM_TEXT);
+        if (hmmm_result_count(res) != cases[i].found) {
+            print_error("%s: %zu findings, not %zu\n", cases[i].text, hmmm_result_count(res),
+                        cases[i].found);
+            fail();
+        }
+        hmmm_result_free(res);
+    }
+    hmmm_ruleset_free(rs);
+}
+
 static void binary_is_skipped(void **state)
 {
     (void)state;
@@ -431,6 +470,7 @@ int main(void)
         cmocka_unit_test(markdown_positions),
         cmocka_unit_test(directives),
         cmocka_unit_test(directives_in_markdown_code_are_not_honoured),
+        cmocka_unit_test(preceded_by_reaches_across_any_words),
         cmocka_unit_test(binary_is_skipped),
         cmocka_unit_test(invalid_utf8_is_checked_around),
         cmocka_unit_test(runaway_pattern_is_stopped),
