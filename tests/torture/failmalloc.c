@@ -32,7 +32,7 @@ extern void *__libc_memalign(size_t, size_t);
 extern void __libc_free(void *);
 extern void __libc_freeres(void);
 
-#define SLOTS (1u << 18) /* live blocks tracked at once */
+#define SLOTS (1u << 15) /* live blocks tracked at once (few are live in a check) */
 #define TOMB ((uintptr_t)1)
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -44,13 +44,20 @@ static int track;
 
 static size_t slot_of(uintptr_t p)
 {
-    return (size_t)((p >> 4) * 0x9E3779B97F4A7C15ull >> 46) & (SLOTS - 1);
+    return (size_t)((p >> 4) * 0x9E3779B97F4A7C15ull >> 49) & (SLOTS - 1);
 }
 
 static void remember(void *p, void *caller)
 {
     if (!live || !p)
         return;
+    if (n_live >= SLOTS / 4 * 3) { /* too many to track: give up on leaks */
+        static const char full[] = "failmalloc: too many live blocks; leaks not checked\n";
+        if (write(2, full, sizeof full - 1) < 0)
+            (void)0;
+        live = NULL;
+        return;
+    }
     size_t i = slot_of((uintptr_t)p);
     while (live[i] > TOMB)
         i = (i + 1) & (SLOTS - 1);
@@ -63,7 +70,8 @@ static void forget(void *p)
 {
     if (!live || !p)
         return;
-    for (size_t i = slot_of((uintptr_t)p); live[i]; i = (i + 1) & (SLOTS - 1))
+    size_t probes = 0;
+    for (size_t i = slot_of((uintptr_t)p); live[i] && probes++ < SLOTS; i = (i + 1) & (SLOTS - 1))
         if (live[i] == (uintptr_t)p) {
             live[i] = TOMB;
             n_live--;

@@ -71,11 +71,9 @@ cp draft.txt tree/sub/b.txt
 printf 'min-level: suggestion\nfail-on: error\n' >.hmmm.yaml
 
 scenarios=(
-  "--no-builtin --rules rules.yaml draft.md"
-  "--no-builtin --rules rules.yaml --format json draft.md draft.txt"
+  "--no-builtin --rules rules.yaml --no-prefilter draft.md draft.txt"
   "--no-builtin --rules rules.yaml --format pretty --color always draft.md"
   "--no-builtin --rules rules.yaml --config .hmmm.yaml -j 2 tree"
-  "--no-builtin --rules rules.yaml --format json --no-prefilter draft.txt"
   "--no-builtin --rules rules.yaml --format sarif draft.md draft.txt"
   "--no-builtin --rules rules.yaml --format github draft.md"
   "--no-builtin --rules rules.yaml --format checkstyle draft.md draft.txt"
@@ -84,8 +82,6 @@ scenarios=(
   "--no-builtin --rules rules.yaml --baseline base.json draft.md draft.txt"
   "test --no-config --no-builtin rules.yaml"
   "explain --no-builtin --rules rules.yaml market shaping"
-  "explain --no-builtin --rules rules.yaml small.service-users"
-  "rules --no-builtin --rules rules.yaml"
 )
 # With the built-in packs (a few hundred allocations each: their rules and
 # patterns are baked into hmmm).
@@ -101,28 +97,31 @@ fails=0
 total=0
 
 # One run with allocation N failing: prints nothing when it behaved.
+# One run with allocation N failing, by worker W: prints nothing when it
+# behaved. Only shell builtins besides hmmm itself, to keep runs cheap.
 try() {
-  local args=$1 n=$2
-  local out=$work/run.$n
+  local args=$1 n=$2 w=$3
+  local out=$work/run.$w got said
   FAILMALLOC_NTH=$n FAILMALLOC_LEAKS=1 LD_PRELOAD=$shim HMMM_NO_JIT=1 \
     "$hmmm" $args >"$out.out" 2>"$out.err"
   local rc=$?
+  IFS= read -r -d '' got <"$out.out"
+  IFS= read -r -d '' said <"$out.err"
   local why=""
   if [ "$rc" -eq 99 ]; then
-    why="leaked: $(cat "$out.err")"
+    why="leaked: $said"
   elif [ "$rc" -eq 152 ] || [ "$rc" -eq 137 ]; then
     why="ran for more than a minute of processor time"
   elif [ "$rc" -ge 128 ]; then
     why="died with signal $((rc - 128))"
-  elif [ "$rc" -eq "$base_rc" ] && cmp -s "$out.out" "$work/base.out"; then
+  elif [ "$rc" -eq "$base_rc" ] && [ "$got" == "$base_out" ]; then
     why=""
   elif [ "$rc" -ne 2 ]; then
     why="exit $rc, output differs from the run with all its memory"
-  elif ! grep -q -e 'out of memory' -e 'Cannot allocate memory' "$out.err"; then
-    why="exit 2 without saying it ran out of memory: $(head -c 300 "$out.err")"
+  elif [[ $said != *"out of memory"* && $said != *"Cannot allocate memory"* ]]; then
+    why="exit 2 without saying it ran out of memory: ${said:0:300}"
   fi
   [ -n "$why" ] && echo "hmmm $args, allocation $n failing: $why"
-  rm -f "$out.out" "$out.err"
 }
 
 run_scenario() {
@@ -130,6 +129,7 @@ run_scenario() {
   FAILMALLOC_COUNT=$work/count LD_PRELOAD=$shim HMMM_NO_JIT=1 \
     "$hmmm" $args >"$work/base.out" 2>"$work/base.err"
   base_rc=$?
+  IFS= read -r -d '' base_out <"$work/base.out"
   local k
   k=$(cat "$work/count")
   local ns tried=$k
@@ -140,7 +140,7 @@ run_scenario() {
   for ((w = 0; w < p; w++)); do
     (ulimit -t 60 # a runaway is stopped (SIGXCPU)
     for n in $ns; do
-      [ $(((n + w) % p)) -eq 0 ] && try "$args" "$n"
+      [ $(((n + w) % p)) -eq 0 ] && try "$args" "$n" "$w"
     done) >"$work/bad.$w" &
   done
   wait
