@@ -239,9 +239,9 @@ typedef struct hm_rule {
     pcre2_code *re; /* compiled anchored when the prefilter finds its places */
     int anchored;
     pcre2_code *exc_re;
-    unsigned exc_words; /* the most words a match of an exception spans */
+    unsigned exc_words;           /* the most words a match of an exception spans */
     unsigned ctx_words[HM_N_CTX]; /* likewise for each condition's phrases */
-    int ready;          /* 1 compiled; -1 failed, with PCRE2's code in ERROR; 0 not yet */
+    int ready;                    /* 1 compiled; -1 failed, with PCRE2's code in ERROR; 0 not yet */
     int error;
     size_t index; /* position in the ruleset */
     /* The prefilter's keys for a built-in rule, worked out when hmmm was
