@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libpcre2-dev libyaml-dev libmd4c-dev
-          libjansson-dev libcmocka-dev jq python3-jsonschema groff-base zsh patch)
+          libjansson-dev libgumbo-dev libcmocka-dev jq python3-jsonschema groff-base zsh
+          patch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

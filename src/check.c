@@ -302,6 +302,17 @@ static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, re
     return PCRE2_ERROR_NOMATCH;
 }
 
+/* Orders findings by where they are in the source. */
+static int cmp_finding_place(const void *a, const void *b)
+{
+    const hmmm_finding *x = a, *y = b;
+    if (x->offset != y->offset)
+        return x->offset < y->offset ? -1 : 1;
+    if (x->length != y->length)
+        return x->length < y->length ? -1 : 1;
+    return strcmp(x->rule->id, y->rule->id);
+}
+
 /* ---- word-sense conditions and mentions -------------------------------- */
 
 /* Bytes looked back for a preceded-by phrase. */
@@ -851,7 +862,8 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
 
     int mr = type == HMMM_MARKDOWN
                  ? hm_markup_markdown(&plain, data, len, (flags & HMMM_CHECK_TERMINATED) != 0)
-                 : hm_markup_text(&plain, data, len);
+             : type == HMMM_HTML ? hm_markup_html(&plain, data, len)
+                                 : hm_markup_text(&plain, data, len);
     if (mr < 0)
         goto done;
     have_plain = 1;
@@ -949,6 +961,10 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
             goto done;
         res->n++;
     }
+    /* An HTML parser may move text (as browsers do with text inside a table
+     * but outside its cells): findings still come in document order. */
+    if (type == HMMM_HTML && res->n > 1)
+        qsort(res->items, res->n, sizeof *res->items, cmp_finding_place);
     st = limits ? HMMM_ELIMIT : HMMM_OK;
 done:
     hm_free(r.c);

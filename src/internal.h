@@ -195,6 +195,7 @@ int hm_markup_text(hm_plain *p, const char *data, size_t len);
 /* TERMINATED: DATA[LEN] is a readable NUL byte, which md4c needs; without
  * it the document is copied first. */
 int hm_markup_markdown(hm_plain *p, const char *data, size_t len, int terminated);
+int hm_markup_html(hm_plain *p, const char *data, size_t len);
 void hm_plain_free(hm_plain *p);
 /* Source offset of plain offset POS (START) or of the end of a match ending
  * at POS (exclusive). */

@@ -9,7 +9,11 @@
  * to where it stands in the source. Blocks are separated by a blank line, so
  * no phrase is found across two of them; code in the middle of a sentence
  * becomes U+FFFC, which no phrase matches across. */
+#include <gumbo.h>
 #include <md4c.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -423,6 +427,303 @@ int hm_markup_markdown(hm_plain *p, const char *data, size_t len, int terminated
     int rc = md_parse((copy ? copy : data) + skip, (MD_SIZE)(len - skip), &parser, &st);
     hm_free(copy);
     if (rc != 0 || st.failed) {
+        hm_plain_free(p);
+        return -1;
+    }
+    p->text = p->own.data;
+    p->len = p->own.len;
+    return 0;
+}
+
+/* ---- HTML -------------------------------------------------------------- */
+
+/* HTML goes through gumbo, which parses it as a browser would and keeps,
+ * for each text node and attribute, where it stands in the source. What a
+ * reader sees is checked: text, and the alt and title attributes; script,
+ * style, code, pre, template and textarea are not. Block elements are
+ * separated by a blank line, so no phrase is found across two of them;
+ * inline ones (em, a, span…) are not, so "service <em>users</em>" is one
+ * match. Entities are decoded and mapped to where they stand. Comments are
+ * where directives may stand. */
+
+typedef struct html_state {
+    hm_plain *p;
+    const char *doc;
+    size_t len;
+    size_t src_pos;
+    int failed;
+} html_state;
+
+static int html_break(html_state *st)
+{
+    hm_buf *b = &st->p->own;
+    if (b->len == 0 || (b->len >= 2 && b->data[b->len - 1] == '\n' && b->data[b->len - 2] == '\n'))
+        return 0;
+    size_t at = b->len;
+    if (hm_buf_add(b, "\n\n", 2) < 0 || add_seg(st->p, at, 2, st->src_pos, 0) < 0)
+        return -1;
+    return 0;
+}
+
+/* Adds the source bytes [OFF, OFF+N), entities decoded. */
+static int html_text(html_state *st, size_t off, size_t n)
+{
+    hm_buf *b = &st->p->own;
+    const char *s = st->doc + off;
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && s[run] != '&')
+            run++;
+        if (run > i) {
+            size_t at = b->len;
+            if (hm_buf_add(b, s + i, run - i) < 0 ||
+                add_seg(st->p, at, run - i, off + i, run - i) < 0)
+                return -1;
+            i = run;
+            continue;
+        }
+        /* An entity: '&', a name or '#' and a number, ';'. Anything else is
+         * an ampersand as written. */
+        size_t end = i + 1;
+        if (end < n && s[end] == '#')
+            end++;
+        while (end < n && end - i < 40 &&
+               ((s[end] >= 'a' && s[end] <= 'z') || (s[end] >= 'A' && s[end] <= 'Z') ||
+                (s[end] >= '0' && s[end] <= '9')))
+            end++;
+        size_t elen = end < n && s[end] == ';' ? end + 1 - i : 1;
+        size_t at = b->len;
+        if (add_entity(b, s + i, elen) < 0 || add_seg(st->p, at, b->len - at, off + i, elen) < 0)
+            return -1;
+        i += elen;
+    }
+    st->src_pos = off + n;
+    return 0;
+}
+
+static int html_is(const GumboElement *e, GumboTag t)
+{
+    return e->tag == t;
+}
+
+static int html_skipped(const GumboElement *e)
+{
+    return html_is(e, GUMBO_TAG_SCRIPT) || html_is(e, GUMBO_TAG_STYLE) ||
+           html_is(e, GUMBO_TAG_CODE) || html_is(e, GUMBO_TAG_PRE) ||
+           html_is(e, GUMBO_TAG_TEMPLATE) || html_is(e, GUMBO_TAG_TEXTAREA) ||
+           html_is(e, GUMBO_TAG_KBD) || html_is(e, GUMBO_TAG_SAMP);
+}
+
+/* Whether an element flows with the words around it. */
+static int html_inline(const GumboElement *e)
+{
+    static const GumboTag tags[] = {
+        GUMBO_TAG_A,    GUMBO_TAG_ABBR,  GUMBO_TAG_B,     GUMBO_TAG_BDI,    GUMBO_TAG_BDO,
+        GUMBO_TAG_CITE, GUMBO_TAG_DATA,  GUMBO_TAG_DFN,   GUMBO_TAG_EM,     GUMBO_TAG_FONT,
+        GUMBO_TAG_I,    GUMBO_TAG_INS,   GUMBO_TAG_DEL,   GUMBO_TAG_MARK,   GUMBO_TAG_Q,
+        GUMBO_TAG_S,    GUMBO_TAG_SMALL, GUMBO_TAG_SPAN,  GUMBO_TAG_STRONG, GUMBO_TAG_SUB,
+        GUMBO_TAG_SUP,  GUMBO_TAG_TIME,  GUMBO_TAG_U,     GUMBO_TAG_LABEL,  GUMBO_TAG_NOBR,
+        GUMBO_TAG_TT,   GUMBO_TAG_BIG,   GUMBO_TAG_STRIKE};
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
+        if (e->tag == tags[i])
+            return 1;
+    return 0;
+}
+
+/* The alt and title text of E, each a block of its own. */
+static int html_attributes(html_state *st, const GumboElement *e)
+{
+    for (unsigned i = 0; i < e->attributes.length; i++) {
+        const GumboAttribute *a = e->attributes.data[i];
+        if (strcmp(a->name, "alt") && strcmp(a->name, "title"))
+            continue;
+        size_t off = a->value_start.offset, n = a->original_value.length;
+        if (n && (a->original_value.data[0] == '"' || a->original_value.data[0] == '\'')) {
+            off++;
+            n = n >= 2 ? n - 2 : 0;
+        }
+        if (off + n > st->len || !n)
+            continue;
+        if (html_break(st) < 0 || html_text(st, off, n) < 0 || html_break(st) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A leaf of the tree: text, a comment, a line break. */
+static int html_leaf(html_state *st, const GumboNode *node)
+{
+    const GumboText *t = &node->v.text;
+    size_t off = t->start_pos.offset, n = t->original_text.length;
+    switch (node->type) {
+    case GUMBO_NODE_TEXT:
+    case GUMBO_NODE_WHITESPACE:
+    case GUMBO_NODE_CDATA:
+        if (t->original_text.data != st->doc + off || off + n > st->len)
+            return 0; /* made up by the parser, not in the source */
+        return html_text(st, off, n);
+    case GUMBO_NODE_COMMENT:
+        return off + n <= st->len ? add_html(st->p, off, off + n) : 0;
+    default:
+        return 0;
+    }
+}
+
+static const GumboVector *html_children(const GumboNode *node)
+{
+    return node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children
+                                             : &node->v.element.children;
+}
+
+/* Walks the tree from ROOT without recursion: nesting is unbounded. */
+static int html_walk(html_state *st, const GumboNode *root)
+{
+    typedef struct frame {
+        const GumboNode *node;
+        unsigned next;
+        int block;
+    } frame;
+    frame *stack = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    const GumboNode *enter = root;
+    while (rc == 0) {
+        if (enter) {
+            const GumboElement *e = enter->type == GUMBO_NODE_DOCUMENT ? NULL : &enter->v.element;
+            int block = !e || !html_inline(e);
+            if (e && block)
+                rc = html_break(st);
+            if (rc == 0 && e)
+                rc = html_attributes(st, e);
+            if (n == cap) {
+                size_t c = cap ? cap * 2 : 64;
+                frame *f = hm_realloc(stack, c * sizeof *f);
+                if (!f) {
+                    rc = -1;
+                    break;
+                }
+                stack = f;
+                cap = c;
+            }
+            stack[n++] = (frame){enter, 0, block};
+            enter = NULL;
+            continue;
+        }
+        if (!n)
+            break;
+        frame *top = &stack[n - 1];
+        const GumboVector *kids = html_children(top->node);
+        if (top->next >= kids->length) {
+            if (top->block && top->node->type != GUMBO_NODE_DOCUMENT)
+                rc = html_break(st);
+            n--;
+            continue;
+        }
+        const GumboNode *child = kids->data[top->next++];
+        if (child->type == GUMBO_NODE_ELEMENT || child->type == GUMBO_NODE_TEMPLATE) {
+            const GumboElement *e = &child->v.element;
+            if (html_is(e, GUMBO_TAG_BR)) {
+                size_t at = st->p->own.len;
+                rc = hm_buf_addc(&st->p->own, '\n') < 0 ||
+                             add_seg(st->p, at, 1, e->start_pos.offset, 0) < 0
+                         ? -1
+                         : 0;
+            } else if (!html_skipped(e)) {
+                enter = child;
+            }
+        } else {
+            rc = html_leaf(st, child);
+        }
+    }
+    hm_free(stack);
+    return rc;
+}
+
+/* gumbo does not expect an allocation to fail: it would go on with NULL.
+ * So each of its blocks is kept on a list, and a failed allocation jumps
+ * back out of the parse, where every block on the list is freed. */
+typedef struct gumbo_links {
+    struct gumbo_links *prev, *next;
+} gumbo_links;
+
+/* What goes before each block, keeping the block aligned. */
+typedef union gumbo_header {
+    gumbo_links links;
+    max_align_t align;
+} gumbo_header;
+
+typedef struct gumbo_memory {
+    gumbo_links head; /* the list's ends */
+    jmp_buf out;
+} gumbo_memory;
+
+static void *gumbo_alloc(void *userdata, size_t size)
+{
+    gumbo_memory *m = userdata;
+    gumbo_header *h = size < SIZE_MAX - sizeof(gumbo_header) ? hm_malloc(sizeof *h + size) : NULL;
+    if (!h)
+        longjmp(m->out, 1);
+    gumbo_links *b = &h->links;
+    b->prev = &m->head;
+    b->next = m->head.next;
+    m->head.next->prev = b;
+    m->head.next = b;
+    return h + 1;
+}
+
+static void gumbo_free(void *userdata, void *ptr)
+{
+    (void)userdata;
+    if (!ptr)
+        return;
+    gumbo_header *h = (gumbo_header *)ptr - 1;
+    h->links.prev->next = h->links.next;
+    h->links.next->prev = h->links.prev;
+    hm_free(h);
+}
+
+static void gumbo_free_all(gumbo_memory *m)
+{
+    for (gumbo_links *b = m->head.next; b != &m->head;) {
+        gumbo_links *next = b->next;
+        hm_free(b); /* the links are the start of the header */
+        b = next;
+    }
+    m->head.next = m->head.prev = &m->head;
+}
+
+int hm_markup_html(hm_plain *p, const char *data, size_t len)
+{
+    memset(p, 0, sizeof *p);
+    size_t skip = bom_len(data, len);
+    html_state st = {.p = p, .doc = data, .len = len, .src_pos = skip};
+    if (hm_buf_grow(&p->own, len + 64) < 0)
+        return -1;
+    gumbo_memory *m = hm_malloc(sizeof *m);
+    if (!m) {
+        hm_plain_free(p);
+        return -1;
+    }
+    m->head.next = m->head.prev = &m->head;
+    GumboOptions opts = kGumboDefaultOptions;
+    opts.max_errors = 0;
+    opts.allocator = gumbo_alloc;
+    opts.deallocator = gumbo_free;
+    opts.userdata = m;
+    GumboOutput *volatile out = NULL;
+    if (setjmp(m->out) != 0) {
+        gumbo_free_all(m);
+        hm_free(m);
+        hm_plain_free(p);
+        return -1;
+    }
+    out = gumbo_parse_with_options(&opts, data, len);
+    int rc = html_walk(&st, out->document);
+    gumbo_destroy_output(&opts, out);
+    gumbo_free_all(m); /* anything gumbo did not free itself */
+    hm_free(m);
+    if (rc < 0) {
         hm_plain_free(p);
         return -1;
     }

@@ -1043,7 +1043,7 @@ int hmmm_doctype_for_path(const char *path)
     } types[] = {
         {".md", HMMM_MARKDOWN},  {".markdown", HMMM_MARKDOWN}, {".mdown", HMMM_MARKDOWN},
         {".mkd", HMMM_MARKDOWN}, {".mkdn", HMMM_MARKDOWN},     {".txt", HMMM_TEXT},
-        {".text", HMMM_TEXT},
+        {".text", HMMM_TEXT},    {".html", HMMM_HTML},         {".htm", HMMM_HTML},
     };
     const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');

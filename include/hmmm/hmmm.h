@@ -49,6 +49,7 @@ typedef enum hmmm_level {
 typedef enum hmmm_doctype {
     HMMM_TEXT = 0,
     HMMM_MARKDOWN = 1,
+    HMMM_HTML = 2, /* visible text and alt and title attributes */
 } hmmm_doctype;
 
 /* The library's version string, for checking against HMMM_VERSION. */

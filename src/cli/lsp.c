@@ -305,7 +305,9 @@ static void check_doc(server *s, document *d, const char *text, const char *lang
     }
     int type = s->o->type >= 0 ? s->o->type : -1;
     if (type < 0 && language)
-        type = !strcmp(language, "markdown") ? HMMM_MARKDOWN : -1;
+        type = !strcmp(language, "markdown") ? HMMM_MARKDOWN
+               : !strcmp(language, "html")   ? HMMM_HTML
+                                             : -1;
     if (type < 0)
         type = hmmm_doctype_for_path(d->path ? d->path : d->uri);
     if (type < 0)

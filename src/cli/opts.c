@@ -30,7 +30,7 @@ static const char usage_text[] =
     "      --fail-on LEVEL     exit 1 when a finding at or above LEVEL is reported:\n"
     "                          suggestion, warning, error (default) or never\n"
     "      --stdin-filename NAME  the name (and type) of the document on stdin\n"
-    "      --type TYPE         text or markdown (default: from the file name)\n"
+    "      --type TYPE         text, markdown or html (default: from the file name)\n"
     "      --color WHEN        auto, always or never (NO_COLOR is honoured)\n"
     "  -j, --jobs N            files checked in parallel (default: one per processor)\n"
     "      --fix               put the first suggestion in place of each finding\n"
@@ -209,8 +209,10 @@ int parse_options(int argc, char **argv, options *o)
                 o->type = HMMM_TEXT;
             else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
                 o->type = HMMM_MARKDOWN;
+            else if (!strcmp(optarg, "html"))
+                o->type = HMMM_HTML;
             else
-                return bad("unknown type '%s' (use text or markdown)", optarg);
+                return bad("unknown type '%s' (use text, markdown or html)", optarg);
             break;
         case OPT_COLOR:
             if (!strcmp(optarg, "auto"))

@@ -16,10 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(hmmm_ruleset_compile(rules, d) == HMMM_OK);
         hmmm_diags_free(d);
     }
-    for (int markdown = 0; markdown < 2; markdown++) {
+    static const hmmm_doctype types[] = {HMMM_TEXT, HMMM_MARKDOWN, HMMM_HTML};
+    for (int t = 0; t < 3; t++) {
         hmmm_result *res = NULL;
-        hmmm_status st =
-            hmmm_check(rules, (const char *)data, size, markdown ? HMMM_MARKDOWN : HMMM_TEXT, &res);
+        hmmm_status st = hmmm_check(rules, (const char *)data, size, types[t], &res);
         FUZZ_CHECK(st == HMMM_OK || st == HMMM_ELIMIT);
         size_t last = 0;
         for (size_t i = 0; i < hmmm_result_count(res); i++) {

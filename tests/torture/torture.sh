@@ -65,6 +65,12 @@ the services they use.
 > Quoted: service users again, then empowerment.
 EOF
 printf 'We empower service users.\r\nAnd empowered\rservice\nusers.' >draft.txt
+cat >page.html <<'EOF'
+<!DOCTYPE html><html><head><title>Service users</title><script>var x;</script></head>
+<body><h1>We empower people</h1><p>We asked service <em>users</em> &amp; carers.</p>
+<table>service users<tr><td>empowered</td></tr></table>
+<img alt="service users" src="a.png"><!-- hmmm off --><p>service users</p></body></html>
+EOF
 mkdir -p tree/sub
 cp draft.md tree/a.md
 cp draft.txt tree/sub/b.txt
@@ -73,6 +79,7 @@ printf 'min-level: suggestion\nfail-on: error\n' >.hmmm.yaml
 scenarios=(
   "--no-builtin --rules rules.yaml --no-prefilter draft.md draft.txt"
   "--no-builtin --rules rules.yaml --format pretty --color always draft.md"
+  "--no-builtin --rules rules.yaml --format json page.html"
   "--no-builtin --rules rules.yaml --config .hmmm.yaml -j 2 tree"
   "--no-builtin --rules rules.yaml --format sarif draft.md draft.txt"
   "--no-builtin --rules rules.yaml --format github draft.md"

@@ -115,6 +115,55 @@ static void html_comments_are_recorded(void **state)
     hm_plain_free(&p);
 }
 
+/* HTML: what a reader sees is the prose, blocks apart, inline elements
+ * joined, entities decoded and mapped back; code and scripts are not. */
+static void html_visible_text_is_the_prose(void **state)
+{
+    (void)state;
+    const char *doc = "<title>The plan</title><script>var hidden = 1;</script>"
+                      "<style>p{}</style><p>We asked service <em>users</em> &amp; carers."
+                      "</p><pre>in pre</pre><p><code>in code</code> then "
+                      "<img alt=\"an image\" src=\"x.png\"></p><p title=\"a title\">x</p>"
+                      "<ul><li>one</li><li>two</li></ul><!-- hmmm off -->";
+    hm_plain p;
+    assert_int_equal(hm_markup_html(&p, doc, strlen(doc)), 0);
+    char *text = strndup(p.text, p.len);
+    assert_non_null(strstr(text, "The plan"));
+    assert_non_null(strstr(text, "We asked service users & carers."));
+    assert_null(strstr(text, "hidden"));
+    assert_null(strstr(text, "p{}"));
+    assert_null(strstr(text, "in pre"));
+    assert_null(strstr(text, "in code"));
+    assert_non_null(strstr(text, "an image"));
+    assert_non_null(strstr(text, "a title"));
+    assert_null(strstr(text, "onetwo"));
+    assert_non_null(strstr(text, "one\n\ntwo"));
+    /* "users" maps to its place in the source, "&amp;" to all five bytes. */
+    size_t at = (size_t)(strstr(text, "users") - text);
+    assert_int_equal(hm_plain_to_src(&p, at, 0), (size_t)(strstr(doc, "users") - doc));
+    size_t amp = (size_t)(strstr(text, "& carers") - text);
+    assert_int_equal(hm_plain_to_src(&p, amp, 0), (size_t)(strstr(doc, "&amp;") - doc));
+    assert_int_equal(hm_plain_to_src(&p, amp + 1, 1), (size_t)(strstr(doc, "&amp;") - doc) + 5);
+    assert_int_equal(p.n_html, 1);
+    free(text);
+    hm_plain_free(&p);
+}
+
+/* 100,000 nested elements: no recursion to run out of stack. */
+static void html_deep_nesting(void **state)
+{
+    (void)state;
+    hm_buf b = {0};
+    for (int i = 0; i < 100000; i++)
+        hm_buf_adds(&b, "<span>");
+    hm_buf_adds(&b, "deep words");
+    hm_plain p;
+    assert_int_equal(hm_markup_html(&p, b.data, b.len), 0);
+    assert_non_null(memmem(p.text, p.len, "deep words", 10));
+    hm_plain_free(&p);
+    hm_buf_free(&b);
+}
+
 static void text_is_identity_after_bom(void **state)
 {
     (void)state;
@@ -183,6 +232,8 @@ int main(void)
         cmocka_unit_test(entities_are_decoded_and_mapped),
         cmocka_unit_test(html_comments_are_recorded),
         cmocka_unit_test(text_is_identity_after_bom),
+        cmocka_unit_test(html_visible_text_is_the_prose),
+        cmocka_unit_test(html_deep_nesting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
