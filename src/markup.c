@@ -130,16 +130,22 @@ static int in_doc(const md_state *st, const MD_CHAR *text)
     return text >= st->doc && text < st->doc + st->len;
 }
 
-/* Ends the current block: a blank line that no phrase matches across. */
-static int block_break(md_state *st)
+/* Ends the current block of P's prose, whose source has been read up to
+ * SRC_POS: a blank line that no phrase matches across. */
+static int blank_line(hm_plain *p, size_t src_pos)
 {
-    hm_buf *b = &st->p->own;
+    hm_buf *b = &p->own;
     if (b->len == 0 || (b->len >= 2 && b->data[b->len - 1] == '\n' && b->data[b->len - 2] == '\n'))
         return 0;
     size_t at = b->len;
-    if (hm_buf_add(b, "\n\n", 2) < 0 || add_seg(st->p, at, 2, st->src_pos, 0) < 0)
+    if (hm_buf_add(b, "\n\n", 2) < 0 || add_seg(p, at, 2, src_pos, 0) < 0)
         return -1;
     return 0;
+}
+
+static int block_break(md_state *st)
+{
+    return blank_line(st->p, st->src_pos);
 }
 
 /* Adds synthetic text standing at the current source position. */
@@ -456,13 +462,7 @@ typedef struct html_state {
 
 static int html_break(html_state *st)
 {
-    hm_buf *b = &st->p->own;
-    if (b->len == 0 || (b->len >= 2 && b->data[b->len - 1] == '\n' && b->data[b->len - 2] == '\n'))
-        return 0;
-    size_t at = b->len;
-    if (hm_buf_add(b, "\n\n", 2) < 0 || add_seg(st->p, at, 2, st->src_pos, 0) < 0)
-        return -1;
-    return 0;
+    return blank_line(st->p, st->src_pos);
 }
 
 /* Adds the source bytes [OFF, OFF+N), entities decoded. */
