@@ -6,6 +6,7 @@
  * The same words in the same place twice are two findings. */
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,22 @@ static char *key_of(const char *path, const char *rule, const char *match, const
     if (k)
         snprintf(k, n, "%s\x1f%s\x1f%s\x1f%s\x1f%s", path, rule, match, before, after);
     return k;
+}
+
+void finding_fingerprint(const char *data, size_t len, const hmmm_finding *x, char out[17])
+{
+    char before[128], after[128];
+    words_near(data, len, x->offset, 1, before, sizeof before);
+    words_near(data, len, x->offset + x->length, 0, after, sizeof after);
+    /* FNV-1a, 64 bits, over the parts with a separator between them. */
+    uint64_t h = 0xcbf29ce484222325u;
+    const char *parts[] = {x->rule->id, x->match, before, after};
+    for (size_t k = 0; k < 4; k++) {
+        for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++)
+            h = (h ^ *p) * 0x100000001b3u;
+        h = (h ^ 0x1f) * 0x100000001b3u;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
 static int count_in(json_t *counts, const char *key, json_int_t by)

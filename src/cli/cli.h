@@ -152,6 +152,10 @@ size_t baseline_taken(const baseline *b);
 /* Adds finding X to those baseline_write writes. -1 when out of memory. */
 int baseline_add(baseline *b, const char *path, const char *data, size_t len,
                  const hmmm_finding *x);
+/* A fingerprint of finding X in DATA (LEN bytes), as 16 hex digits: its
+ * rule, matched words and the words either side in its sentence, as the
+ * baseline knows it; it does not change when lines move. */
+void finding_fingerprint(const char *data, size_t len, const hmmm_finding *x, char out[17]);
 /* How many findings were added. */
 size_t baseline_written(const baseline *b);
 /* Writes the findings added to PATH (a temporary file, then renamed).

@@ -781,8 +781,11 @@ static int sarif_begin(formatter *f)
     return r;
 }
 
-static json_t *sarif_result(formatter *f, const char *uri, const hmmm_finding *x)
+static json_t *sarif_result(formatter *f, const char *uri, const char *data, size_t len,
+                            const hmmm_finding *x)
 {
+    char print[17];
+    finding_fingerprint(data, len, x, print);
     json_t *o = json_object(), *msg = json_object(), *loc = json_object(), *phys = json_object(),
            *art = json_object(), *reg = json_object(), *snip = json_object(), *locs = json_array();
     char *text = message_with_suggestions(x);
@@ -803,7 +806,8 @@ static json_t *sarif_result(formatter *f, const char *uri, const hmmm_finding *x
               set(phys, "region", json_incref(reg)) < 0 ||
               set(loc, "physicalLocation", json_incref(phys)) < 0 ||
               json_array_append(locs, loc) < 0 || set(o, "message", json_incref(msg)) < 0 ||
-              set(o, "locations", json_incref(locs)) < 0;
+              set(o, "locations", json_incref(locs)) < 0 ||
+              set(o, "partialFingerprints", json_pack("{s:s}", "hmmm/v1", print)) < 0;
     free(text);
     json_decref(msg);
     json_decref(loc);
@@ -822,12 +826,10 @@ static json_t *sarif_result(formatter *f, const char *uri, const hmmm_finding *x
 static int sarif_file(formatter *f, const char *path, const char *data, size_t len,
                       const hmmm_finding *const *fs, size_t n)
 {
-    (void)data;
-    (void)len;
     char *uri = n ? path_uri(path) : NULL;
     int r = n && !uri ? -1 : 0;
     for (size_t i = 0; r == 0 && i < n; i++) {
-        json_t *o = sarif_result(f, uri, fs[i]);
+        json_t *o = sarif_result(f, uri, data, len, fs[i]);
         put(f, f->results++ ? ",\n   " : "\n   ");
         r = dump(f, o, 0);
         json_decref(o);

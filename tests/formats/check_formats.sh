@@ -5,7 +5,8 @@
 #     schema (python3-jsonschema);
 #   - SARIF, github and checkstyle report exactly the findings the line
 #     format does, at the same places;
-#   - checkstyle is well-formed XML.
+#   - checkstyle is well-formed XML;
+#   - SARIF's partial fingerprints do not change when lines are added above.
 # Exits 77 (skipped) when the schema or python3-jsonschema is missing.
 set -u
 HMMM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -65,6 +66,16 @@ for f in root.iter("file"):
         print(f'{f.get("name")}:{e.get("line")}:{e.get("column")}')
 PY
 sort got.xml | diff -u want - > /dev/null || fail "checkstyle findings differ from line's: $(sort got.xml | diff want - | head -5)"
+# Fingerprints do not move with the lines: the same after lines added above.
+{ printf '# Added\n\nA new paragraph.\n\n'; cat draft.md; } > shifted.md
+fingerprints() {
+  "$HMMM" --no-config -f sarif "$1" |
+    "$py" -c 'import json, sys; [print(r["partialFingerprints"]["hmmm/v1"]) for r in json.load(sys.stdin)["runs"][0]["results"]]' |
+    sort
+}
+[ "$(fingerprints draft.md)" = "$(fingerprints shifted.md)" ] ||
+    fail "SARIF fingerprints moved with the lines"
+[ "$(fingerprints draft.md | sort -u | wc -l)" -gt 20 ] || fail "too few distinct fingerprints"
 n=$(wc -l < want)
 [ "$n" -gt 20 ] || fail "only $n findings in the example draft"
 exit $failed
