@@ -24,9 +24,11 @@ set_tests_properties(cli.surroundings PROPERTIES LABELS cli)
 # Inputs of a size or shape a line-based tool might trip on: 100 MB on one
 # line, as text and as Markdown, 100,000 lines with mixed ends, and rule
 # and config files too big to be real.
-add_test(NAME cli.big-inputs
-  COMMAND ${CMAKE_CURRENT_LIST_DIR}/big-inputs.sh $<TARGET_FILE:hmmm_cli>)
-set_tests_properties(cli.big-inputs PROPERTIES LABELS cli)
+if(HMMM_LONG_TESTS)
+  add_test(NAME cli.big-inputs
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/big-inputs.sh $<TARGET_FILE:hmmm_cli>)
+  set_tests_properties(cli.big-inputs PROPERTIES LABELS cli)
+endif()
 
 # --fix and --diff on the example draft: the diff applies, --fix writes the
 # same, keeps permissions, reports what is left, and refuses stdin.

@@ -27,11 +27,13 @@ if [ $# -ne 2 ]; then
     exit 2
 fi
 
+# Each case runs as its own test, so this script keeps to shell builtins
+# where it can: every program it starts costs more than hmmm's own run.
 bin=$1
 case_dir=$2
 case "$bin" in
     /*) ;;
-    *) bin=$(pwd)/$bin ;;
+    *) bin=$PWD/$bin ;;
 esac
 if [ ! -x "$bin" ]; then
     echo "run_case: $bin is not an executable" >&2
@@ -41,26 +43,35 @@ if [ ! -d "$case_dir" ]; then
     echo "run_case: $case_dir is not a folder" >&2
     exit 2
 fi
-case_dir=$(cd "$case_dir" && pwd) || exit 2
-name=$(basename "$case_dir")
+case "$case_dir" in
+    /*) ;;
+    *) case_dir=$PWD/$case_dir ;;
+esac
+case_dir=${case_dir%/}
+name=${case_dir##*/}
 
 if [ ! -f "$case_dir/args" ]; then
     echo "run_case: $name: no args file" >&2
     exit 2
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hmmm-cli.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+out=${TMPDIR:-/tmp}/hmmm-cli.$$.stdout
+err=${TMPDIR:-/tmp}/hmmm-cli.$$.stderr
+trap 'rm -f "$out" "$err"' EXIT HUP INT TERM
 
 stdin=/dev/null
 [ -f "$case_dir/stdin" ] && stdin=$case_dir/stdin
 
 # The args file is one shell line; line breaks in it count as spaces.
-args=$(tr '\n' ' ' <"$case_dir/args" | sed 's/ *$//')
+args=
+while IFS= read -r line || [ -n "$line" ]; do
+    args=${args:+$args }$line
+done <"$case_dir/args"
 
 run_dir=$case_dir
 if [ -f "$case_dir/cwd" ]; then
-    run_dir=$case_dir/$(cat "$case_dir/cwd")
+    IFS= read -r sub <"$case_dir/cwd"
+    run_dir=$case_dir/$sub
     if [ ! -d "$run_dir" ]; then
         echo "run_case: $name: cwd names no folder of the case" >&2
         exit 2
@@ -73,29 +84,28 @@ fi
     TERM=dumb
     LC_ALL=C.UTF-8
     export TERM LC_ALL
-    eval "exec \"\$bin\" $args" <"$stdin" >"$tmp/stdout" 2>"$tmp/stderr"
+    eval "exec \"\$bin\" $args" <"$stdin" >"$out" 2>"$err"
 )
 rc=$?
-echo "$rc" >"$tmp/rc"
 
 if [ "${HMMM_UPDATE:-}" = 1 ]; then
-    [ -f "$case_dir/ignore-stdout" ] || cp "$tmp/stdout" "$case_dir/expected.stdout"
-    cp "$tmp/stderr" "$case_dir/expected.stderr"
-    cp "$tmp/rc" "$case_dir/expected.rc"
+    [ -f "$case_dir/ignore-stdout" ] || cp "$out" "$case_dir/expected.stdout"
+    cp "$err" "$case_dir/expected.stderr"
+    echo "$rc" >"$case_dir/expected.rc"
     echo "run_case: $name: expected files written; read them before keeping them"
     exit 0
 fi
 
 status=0
-compare() { # WHAT
+compare() { # WHAT ACTUAL-FILE
     if [ ! -f "$case_dir/expected.$1" ]; then
         echo "run_case: $name: no expected.$1" >&2
         status=2
         return
     fi
-    if ! cmp -s "$case_dir/expected.$1" "$tmp/$1"; then
+    if ! cmp -s "$case_dir/expected.$1" "$2"; then
         echo "--- $name: $1 differs (- expected, + actual)"
-        diff -u --label "expected.$1" --label "actual.$1" "$case_dir/expected.$1" "$tmp/$1"
+        diff -u --label "expected.$1" --label "actual.$1" "$case_dir/expected.$1" "$2"
         [ "$status" = 0 ] && status=1
     fi
 }
@@ -103,10 +113,19 @@ compare() { # WHAT
 if [ -f "$case_dir/ignore-stdout" ]; then
     :
 else
-    compare stdout
+    compare stdout "$out"
 fi
-compare stderr
-compare rc
+compare stderr "$err"
+if [ ! -f "$case_dir/expected.rc" ]; then
+    echo "run_case: $name: no expected.rc" >&2
+    status=2
+else
+    IFS= read -r want <"$case_dir/expected.rc"
+    if [ "$rc" != "$want" ]; then
+        echo "--- $name: exit status $rc, expected $want"
+        [ "$status" = 0 ] && status=1
+    fi
+fi
 
 if [ "$status" = 0 ]; then
     echo "ok: $name"

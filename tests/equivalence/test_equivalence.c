@@ -197,6 +197,8 @@ static char **rule_words(size_t *n)
     return (char **)v.items;
 }
 
+static int n_docs = 400; /* generated documents to compare */
+
 static void generated_text_agrees(void **state)
 {
     (void)state;
@@ -206,7 +208,7 @@ static void generated_text_agrees(void **state)
     assert_true(n_words > 100);
     assert_true(n_examples > 100);
     size_t findings = 0;
-    for (int doc = 0; doc < 400; doc++) {
+    for (int doc = 0; doc < n_docs; doc++) {
         hm_buf b = {0};
         generate(&b, words, n_words, examples, n_examples, 50 + next() % 400);
         char what[64];
@@ -273,7 +275,13 @@ static void corpus_agrees(void **state)
 
 int main(int argc, char **argv)
 {
-    corpus = argc > 1 ? argv[1] : NULL;
+    /* test_equivalence [--docs N] [CORPUS] */
+    int a = 1;
+    if (argc > a + 1 && !strcmp(argv[a], "--docs")) {
+        n_docs = atoi(argv[a + 1]);
+        a += 2;
+    }
+    corpus = argc > a ? argv[a] : NULL;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(generated_text_agrees),
         cmocka_unit_test(corpus_agrees),
