@@ -97,21 +97,15 @@ static void words_near(const char *data, size_t len, size_t from, int back, char
 static void clean_utf8(char *s)
 {
     unsigned char *p = (unsigned char *)s;
-    while (*p) {
-        size_t n = *p < 0x80         ? 1
-                   : (*p >> 5) == 6  ? 2
-                   : (*p >> 4) == 14 ? 3
-                   : (*p >> 3) == 30 ? 4
-                                     : 0;
-        size_t ok = n;
-        for (size_t i = 1; ok && i < n; i++)
-            if ((p[i] & 0xC0) != 0x80)
-                ok = 0;
-        if (!ok) {
-            *p++ = '?';
-            continue;
+    size_t left = strlen(s);
+    while (left) {
+        size_t n = utf8_char(p, left);
+        if (!n) {
+            *p = '?';
+            n = 1;
         }
         p += n;
+        left -= n;
     }
 }
 

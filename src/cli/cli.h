@@ -101,6 +101,19 @@ void json_memory_watch(void);
 void json_memory_reset(void);
 int json_memory_failed(void);
 
+/* The length of the UTF-8 character at P (of N bytes), or 0 when the bytes
+ * there are not one that JSON may hold (overlong forms, surrogates and
+ * values past U+10FFFF are refused too). */
+size_t utf8_char(const unsigned char *p, size_t n);
+
+/* The message of finding X with its suggestions: '"service users" casts
+ * ...; try "people", "residents" or "citizens"'. NULL when out of memory. */
+char *message_with_suggestions(const hmmm_finding *x);
+/* Rule R explained, as plain text (MARKDOWN 0) or Markdown (1): why it
+ * jars, what to write instead, its glossary entries and source. NULL when
+ * out of memory. */
+char *rule_help_text(const hmmm_rule *r, int markdown);
+
 /* A formatter writing to OUT; RS is the ruleset in use (SARIF describes
  * every rule). NULL when out of memory. */
 formatter *formatter_new(out_format fmt, FILE *out, int color, const hmmm_ruleset *rs);
@@ -117,6 +130,10 @@ typedef struct fix_edit {
     size_t old_off, old_len, new_off, new_len;
 } fix_edit;
 
+/* Writes SUGGESTION (without its NUL) to OUT in the case of ORIGINAL (N
+ * bytes): all capitals for all capitals, a capital first letter for a
+ * capital first letter. */
+void put_in_case(char *out, const char *suggestion, const char *original, size_t n);
 /* DATA with each of the findings FS (in document order) whose rule may be
  * fixed, and whose source is the matched words as written, replaced by the
  * rule's first suggestion in the original's case; overlapping ones after

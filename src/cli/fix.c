@@ -36,9 +36,7 @@ static int plain_in_source(const char *s, size_t n, const char *match)
     return *m == '\0';
 }
 
-/* SUGGESTION in the case of ORIGINAL: all capitals for all capitals, a
- * capital first letter for a capital first letter. */
-static void put_in_case(char *out, const char *suggestion, const char *original, size_t n)
+void put_in_case(char *out, const char *suggestion, const char *original, size_t n)
 {
     size_t len = strlen(suggestion), letters = 0, upper = 0;
     for (size_t i = 0; i < n; i++) {

@@ -304,10 +304,7 @@ static int pretty_end(formatter *f, const summary *s)
 
 /* ---- json -------------------------------------------------------------- */
 
-/* The length of the UTF-8 character at P (of N bytes), or 0 when the bytes
- * there are not one jansson accepts (overlong forms, surrogates and values
- * past U+10FFFF are refused). */
-static size_t utf8_char(const unsigned char *p, size_t n)
+size_t utf8_char(const unsigned char *p, size_t n)
 {
     unsigned char b = p[0];
     size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
@@ -588,9 +585,7 @@ static void text_adds(text_buf *t, const char *s)
     text_add(t, s, strlen(s));
 }
 
-/* The message of finding X with its suggestions: '"service users" casts
- * ...; try "people", "residents" or "citizens"'. NULL when out of memory. */
-static char *message_with_suggestions(const hmmm_finding *x)
+char *message_with_suggestions(const hmmm_finding *x)
 {
     const hmmm_rule *r = x->rule;
     size_t n = strlen(x->message) + 8;
@@ -665,9 +660,7 @@ static json_t *rule_summary(const hmmm_rule *r)
     return j;
 }
 
-/* The help a code-scanning page shows for rule R, as plain text (MARKDOWN
- * 0) or Markdown (1). NULL when out of memory. */
-static json_t *rule_help(const hmmm_rule *r, int markdown)
+char *rule_help_text(const hmmm_rule *r, int markdown)
 {
     text_buf t = {0};
     if (r->why) {
@@ -706,8 +699,18 @@ static json_t *rule_help(const hmmm_rule *r, int markdown)
     }
     while (t.n && t.s[t.n - 1] == '\n')
         t.s[--t.n] = '\0';
-    json_t *j = t.failed ? NULL : jstr(t.s ? t.s : "");
-    free(t.s);
+    if (t.failed || !t.s) {
+        free(t.s);
+        return t.failed ? NULL : strdup("");
+    }
+    return t.s;
+}
+
+static json_t *rule_help(const hmmm_rule *r, int markdown)
+{
+    char *s = rule_help_text(r, markdown);
+    json_t *j = s ? jstr(s) : NULL;
+    free(s);
     return j;
 }
 

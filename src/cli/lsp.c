@@ -80,17 +80,8 @@ static const rules_for *rules_for_dir(server *s, const char *dir)
 /* The length of the UTF-8 character at P (1 for a byte that is not one). */
 static size_t char_len(const unsigned char *p, size_t n)
 {
-    size_t len = p[0] < 0x80         ? 1
-                 : (p[0] >> 5) == 6  ? 2
-                 : (p[0] >> 4) == 14 ? 3
-                 : (p[0] >> 3) == 30 ? 4
-                                     : 1;
-    if (len > n)
-        return 1;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 1;
-    return len;
+    size_t len = utf8_char(p, n);
+    return len ? len : 1;
 }
 
 /* Byte offset OFF of TEXT as an LSP position: the line (line ends LF, CR
@@ -255,17 +246,13 @@ static void publish(const document *d)
         if ((int)x->level < d->rules->min_level)
             continue;
         const hmmm_rule *r = x->rule;
-        char msg[2048];
-        int n = snprintf(msg, sizeof msg, "%s", x->message);
-        for (size_t k = 0; k < r->n_suggest && n > 0 && (size_t)n < sizeof msg; k++)
-            n += snprintf(msg + n, sizeof msg - (size_t)n, "%s\"%s\"",
-                          k == 0                  ? "; try "
-                          : k + 1 == r->n_suggest ? " or "
-                                                  : ", ",
-                          r->suggest[k]);
-        json_t *diag = json_pack(
-            "{s:o, s:i, s:s, s:s, s:s}", "range", range_of(d, x->offset, x->offset + x->length),
-            "severity", lsp_severity(x->level), "code", r->id, "source", "hmmm", "message", msg);
+        char *msg = message_with_suggestions(x);
+        json_t *diag =
+            msg ? json_pack("{s:o, s:i, s:s, s:s, s:s}", "range",
+                            range_of(d, x->offset, x->offset + x->length), "severity",
+                            lsp_severity(x->level), "code", r->id, "source", "hmmm", "message", msg)
+                : NULL;
+        free(msg);
         if (diag && r->link)
             json_object_set_new(diag, "codeDescription", json_pack("{s:s}", "href", r->link));
         json_array_append_new(list, diag);
@@ -378,36 +365,22 @@ static void did_close(server *s, const json_t *params)
     *d = s->docs[--s->n_docs];
 }
 
-/* Markdown for a finding's hover: the rule, why, what to write, glossary. */
+/* Markdown for a finding's hover: the message, then the rule explained. */
 static json_t *hover_text(const hmmm_finding *x)
 {
-    const hmmm_rule *r = x->rule;
-    size_t cap = 4096;
-    for (size_t k = 0; k < r->n_glossary; k++)
-        if (r->glossary[k])
-            cap += strlen(r->glossary[k]->definition) + strlen(r->glossary[k]->term) +
-                   (r->glossary[k]->source ? strlen(r->glossary[k]->source) : 0) + 16;
-    cap += r->why ? strlen(r->why) : 0;
-    char *t = malloc(cap);
-    if (!t)
+    char *help = rule_help_text(x->rule, 1);
+    if (!help)
         return NULL;
-    int n = snprintf(t, cap, "**%s** (%s, `%s`)\n\n", x->message, hmmm_level_name(x->level), r->id);
-    if (r->why)
-        n += snprintf(t + n, cap - (size_t)n, "%s\n\n", r->why);
-    for (size_t k = 0; k < r->n_suggest && (size_t)n < cap; k++)
-        n += snprintf(t + n, cap - (size_t)n, "%s\"%s\"%s", k ? ", " : "Try: ", r->suggest[k],
-                      k + 1 == r->n_suggest ? "\n\n" : "");
-    for (size_t k = 0; k < r->n_glossary && (size_t)n < cap; k++) {
-        const hmmm_gloss *g = r->glossary[k];
-        if (g)
-            n +=
-                snprintf(t + n, cap - (size_t)n, "**%s**: %s%s%s%s\n\n", g->term, g->definition,
-                         g->source ? " *(" : "", g->source ? g->source : "", g->source ? ")*" : "");
+    size_t cap = strlen(x->message) + strlen(x->rule->id) + strlen(help) + 64;
+    char *t = malloc(cap);
+    json_t *j = NULL;
+    if (t) {
+        snprintf(t, cap, "**%s** (%s, `%s`)\n\n%s", x->message, hmmm_level_name(x->level),
+                 x->rule->id, help);
+        j = json_pack("{s:s, s:s}", "kind", "markdown", "value", t);
     }
-    if (r->source && (size_t)n < cap)
-        snprintf(t + n, cap - (size_t)n, "*Source: %s*", r->source);
-    json_t *j = json_pack("{s:s, s:s}", "kind", "markdown", "value", t);
     free(t);
+    free(help);
     return j;
 }
 
@@ -430,18 +403,12 @@ static void hover(server *s, const json_t *id, const json_t *params)
 /* SUGGESTION in the case of the matched words at DATA (N bytes). */
 static char *in_case(const char *suggestion, const char *data, size_t n)
 {
-    char *out = strdup(suggestion);
-    size_t letters = 0, upper = 0;
-    for (size_t i = 0; out && i < n; i++) {
-        unsigned char c = (unsigned char)data[i];
-        letters += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        upper += c >= 'A' && c <= 'Z';
+    size_t len = strlen(suggestion);
+    char *out = malloc(len + 1);
+    if (out) {
+        put_in_case(out, suggestion, data, n);
+        out[len] = '\0';
     }
-    if (out && letters > 1 && upper == letters)
-        for (char *p = out; *p; p++)
-            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-    else if (out && n && data[0] >= 'A' && data[0] <= 'Z' && out[0] >= 'a' && out[0] <= 'z')
-        out[0] = (char)(out[0] - 32);
     return out;
 }
 

@@ -8,16 +8,10 @@
 #   - the same words in the same place count: two known, a third is new;
 #   - changing the words around a finding makes it new.
 set -u
-HMMM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/hmmm-baseline.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failed=0
-fail() { echo "FAIL: $*" >&2; failed=1; }
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh" "$1"
 check() { "$HMMM" --no-config -f line --fail-on warning "$@" > out 2> err; rc=$?; }
 
-cp "$root/examples/strategy-draft.md" draft.md
+cp "$ROOT/examples/strategy-draft.md" draft.md
 all=$("$HMMM" --no-config -f line draft.md | wc -l)
 check --write-baseline base.json draft.md
 [ $rc -eq 0 ] || fail "--write-baseline: exit $rc"
@@ -30,7 +24,7 @@ check --baseline base.json draft.md
 [ -s out ] && fail "--baseline: reported $(head -3 out)"
 grep -qx "hmmm: note: $all findings in the baseline not reported" err || fail "--baseline: $(cat err)"
 
-{ printf '# Added above\n\nA new first paragraph.\n\n'; cat "$root/examples/strategy-draft.md"; } > draft.md
+{ printf '# Added above\n\nA new first paragraph.\n\n'; cat "$ROOT/examples/strategy-draft.md"; } > draft.md
 check --baseline base.json draft.md
 [ -s out ] && fail "lines added above revived: $(head -3 out)"
 

@@ -12,12 +12,7 @@
 #   - a rule file of more than 2,000,000 YAML nodes is refused at the node
 #     that goes over (exit 2).
 set -u
-HMMM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-work=$(mktemp -d "${TMPDIR:-/tmp}/hmmm-big.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failed=0
-fail() { echo "FAIL: $*" >&2; failed=1; }
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh" "$1"
 
 cat > rules.yaml <<'YAML'
 pack: t

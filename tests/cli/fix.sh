@@ -7,15 +7,9 @@
 #   - a second --fix finds nothing to fix and leaves the file alone;
 #   - --fix on standard input is an error (exit 2); --diff on it works.
 set -u
-HMMM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/hmmm-fix.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failed=0
-fail() { echo "FAIL: $*" >&2; failed=1; }
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh" "$1"
 
-cp "$root/examples/strategy-draft.md" draft.md
+cp "$ROOT/examples/strategy-draft.md" draft.md
 cp draft.md original.md
 chmod 640 draft.md
 

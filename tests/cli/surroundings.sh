@@ -9,12 +9,7 @@
 #   - a folder that cannot be read is an error naming it (not as root,
 #     who can read anything).
 set -u
-HMMM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-work=$(mktemp -d "${TMPDIR:-/tmp}/hmmm-surroundings.XXXXXX")
-trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
-cd "$work"
-failed=0
-fail() { echo "FAIL: $*" >&2; failed=1; }
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh" "$1"
 
 mkdir -p tree/sub
 printf 'we work with service users\n' > tree/a.md

@@ -9,23 +9,17 @@
 #   - SARIF's partial fingerprints do not change when lines are added above.
 # Exits 77 (skipped) when the schema or python3-jsonschema is missing.
 set -u
-HMMM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-schema=$2
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+schema=$(cd "$(dirname "$2")" 2>/dev/null && pwd)/$(basename "$2")
+. "$here/../cli/lib.sh" "$1"
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 if [ ! -f "$schema" ] || ! "$py" -c 'import jsonschema' 2>/dev/null; then
   echo "skipped: needs $schema and python3-jsonschema" >&2
   exit 77
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/hmmm-formats.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failed=0
-fail() { echo "FAIL: $*" >&2; failed=1; }
 
-cp "$root/examples/strategy-draft.md" draft.md
+cp "$ROOT/examples/strategy-draft.md" draft.md
 printf 'Nothing to see here.\n' > clean.md
 mkdir -p 'our plans'
 printf 'We asked service users, & more.\n' > 'our plans/café #1.md'

@@ -33,6 +33,17 @@ static hmmm_ruleset *rules(int with_runaway)
     return rs;
 }
 
+/* Rules from the YAML TEXT, compiled. */
+static hmmm_ruleset *load(const char *text)
+{
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    assert_int_equal(hmmm_ruleset_load_buffer(rs, "x.yaml", text, strlen(text), d), HMMM_OK);
+    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+    hmmm_diags_free(d);
+    return rs;
+}
+
 static hmmm_result *check(const hmmm_ruleset *rs, const char *doc, hmmm_doctype type)
 {
     hmmm_result *res = NULL;
@@ -98,11 +109,7 @@ static void exceptions_reach_back_their_own_length(void **state)
                     "  - id: engage\n    words: [engage]\n"
                     "    exceptions: [\"we didn't even try to engage\"]\n"
                     "    message: m\n";
-    hmmm_ruleset *rs = hmmm_ruleset_new();
-    hmmm_diags *d = hmmm_diags_new();
-    assert_int_equal(hmmm_ruleset_load_buffer(rs, "t.yaml", y, strlen(y), d), HMMM_OK);
-    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
-    hmmm_diags_free(d);
+    hmmm_ruleset *rs = load(y);
     hmmm_result *res = check(rs,
                              "We didn't even try to\nengage. We didn't even try. To engage "
                              "them we didn't even try to engage.",
@@ -294,11 +301,7 @@ static void preceded_by_reaches_across_any_words(void **state)
     (void)state;
     const char *y = "pack: p\nrules:\n  - id: r\n    words: [impact]\n    message: m\n"
                     "    context:\n      preceded-by: [will, \"won't\"]\n      gap: 2\n";
-    hmmm_ruleset *rs = hmmm_ruleset_new();
-    hmmm_diags *d = hmmm_diags_new();
-    assert_int_equal(hmmm_ruleset_load_buffer(rs, "p.yaml", y, strlen(y), d), HMMM_OK);
-    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
-    hmmm_diags_free(d);
+    hmmm_ruleset *rs = load(y);
     static const struct {
         const char *text;
         size_t found;
@@ -388,16 +391,6 @@ static void survives_every_failed_allocation(void **state)
         assert_null(res);
     }
     hmmm_ruleset_free(rs);
-}
-
-static hmmm_ruleset *load(const char *text)
-{
-    hmmm_ruleset *rs = hmmm_ruleset_new();
-    hmmm_diags *d = hmmm_diags_new();
-    assert_int_equal(hmmm_ruleset_load_buffer(rs, "x.yaml", text, strlen(text), d), HMMM_OK);
-    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
-    hmmm_diags_free(d);
-    return rs;
 }
 
 static size_t count(const hmmm_ruleset *rs, const char *doc)
