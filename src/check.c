@@ -647,8 +647,8 @@ static int add_candidate(void *arg, size_t s, size_t e)
     const pcre2_code *exc = HM_CODE(r->rule->exc_re);
     if (exc && (held = held_by(r->m, exc, r->rule->exc_words, s, e)) != 0)
         return held < 0 ? -1 : 0;
-    if (r->rs->accept_re &&
-        (held = held_by(r->m, r->rs->accept_re, r->rs->accept_words, s, e)) != 0)
+    if (r->rs->accept_re && (hm_accept_used(r->rs), 1) &&
+        (held = held_by(r->m, HM_CODE(r->rs->accept_re), r->rs->accept_words, s, e)) != 0)
         return held < 0 ? -1 : 0;
     if (r->rule->pub.has_context && !context_allows(r->m, r->rule, s, e))
         return 0;
@@ -688,6 +688,7 @@ static int on_place(void *arg, size_t i, size_t pos)
         r->limits++;
         return add_compile_error(r->res, rule->pub.id, ec) == HMMM_OK ? 0 : -1;
     }
+    hm_rule_used(r->rs, rule, 1);
     size_t s, e;
     int rc = search(m, HM_CODE(rule->re), pos, m->plain->len, AT_START, m->mctx, SIZE_MAX, &s, &e);
     if (rc == PCRE2_ERROR_NOMATCH)
@@ -907,6 +908,8 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
                 goto done;
             continue;
         }
+        /* Scanning in full: a use for every 16 KB. */
+        hm_rule_used(rs, rs->active.items[i], (unsigned)(plain.len >> 14) + 1);
         int e = each_match(&m, HM_CODE(r.rule->re), add_candidate, &r);
         if (e < 0)
             goto done;

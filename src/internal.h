@@ -255,6 +255,13 @@ typedef struct hm_rule {
      * serialized by PCRE2 (NULL for none), by HM_PAT_SLOT; the main one was
      * compiled anchored when the rule is indexed. */
     const unsigned char *code[HM_N_CTX + 2];
+    /* How much the rule has been used, in all documents and threads (see
+     * hm_rule_used); once it has been used enough, its patterns are
+     * compiled again to machine code, and the interpreted ones they
+     * replace are kept here until the ruleset is freed, as another thread
+     * may still be matching with them. */
+    unsigned uses;
+    pcre2_code *retired[HM_N_CTX + 2];
 } hm_rule;
 
 /* Which of a rule's patterns: its own, one of its conditions', or its
@@ -262,6 +269,17 @@ typedef struct hm_rule {
 enum { HM_PAT_MAIN = -1, HM_PAT_EXCEPTIONS = HM_N_CTX };
 #define HM_PAT_SLOT(which) ((which) + 1)
 #define HM_N_PATS (HM_N_CTX + 2)
+
+/* Notes that R was used N more times (an anchored try, a candidate
+ * checked, 16 KB scanned in full). The first caller to take the count past
+ * HM_JIT_AFTER compiles the rule's patterns to machine code, unless the JIT
+ * is off: a rule that most documents never reach costs nothing to compile,
+ * and one tried thousands of times runs ten times faster. R must be ready
+ * (hm_rule_ready). */
+#define HM_JIT_AFTER 32
+void hm_rule_used(const hmmm_ruleset *rs, hm_rule *r, unsigned n);
+/* The same for the ruleset's accepted phrases, once per candidate. */
+void hm_accept_used(const hmmm_ruleset *rs);
 
 /* Writes the source of pattern WHICH of R into OUT. Returns -1 when out of
  * memory. */
@@ -313,6 +331,8 @@ struct hmmm_ruleset {
     hm_vec accept;         /* char *, phrases never flagged */
     pcre2_code *accept_re; /* compiled to take an offset limit */
     unsigned accept_words;
+    unsigned accept_uses; /* as hm_rule's uses and retired */
+    pcre2_code *accept_retired;
     hm_prefilter *pf; /* NULL when every rule is scanned in full */
     int no_prefilter;
     int no_jit;

@@ -744,8 +744,7 @@ static int compile_slot(const hmmm_ruleset *rs, const hm_rule *r, pcre2_code **s
     pcre2_code *code = baked_code(r, which, extra, &nomem);
     if (nomem)
         return -1;
-    if (code && !rs->no_jit)
-        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* without JIT it still works */
+    (void)rs; /* compiled to machine code later, by hm_rule_used */
     if (!code) {
         hm_buf src = {0};
         if (hm_rule_source(r, which, &src) < 0) {
@@ -754,8 +753,7 @@ static int compile_slot(const hmmm_ruleset *rs, const hm_rule *r, pcre2_code **s
         }
         int ec;
         size_t eo;
-        code = hm_compile(src.data ? src.data : "", src.len, r->case_sensitive, extra, !rs->no_jit,
-                          &ec, &eo);
+        code = hm_compile(src.data ? src.data : "", src.len, r->case_sensitive, extra, 0, &ec, &eo);
         hm_buf_free(&src);
         if (!code)
             return ec == PCRE2_ERROR_HEAP_FAILED ? -1 : ec;
@@ -784,6 +782,54 @@ int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r)
         r->error = ec;
     __atomic_store_n(&r->ready, ec ? -1 : 1, __ATOMIC_RELEASE);
     return ec;
+}
+
+/* Replaces the pattern in SLOT with a copy compiled to machine code; the
+ * slot keeps the interpreted one when that cannot be done. */
+static void jit_slot(pcre2_code **slot, pcre2_code **retired)
+{
+    pcre2_code *old = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (!old)
+        return;
+    pcre2_code *code = pcre2_code_copy(old);
+    if (!code)
+        return;
+    if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
+        pcre2_code_free(code);
+        return;
+    }
+    *retired = old;
+    __atomic_store_n(slot, code, __ATOMIC_RELEASE);
+}
+
+/* Adds N to *USES; 1 for the one caller that takes it past HM_JIT_AFTER. */
+static int reaches_mark(unsigned *uses, unsigned n)
+{
+    if (__atomic_load_n(uses, __ATOMIC_RELAXED) >= HM_JIT_AFTER)
+        return 0;
+    unsigned before = __atomic_fetch_add(uses, n, __ATOMIC_RELAXED);
+    return before < HM_JIT_AFTER && before + n >= HM_JIT_AFTER;
+}
+
+void hm_rule_used(const hmmm_ruleset *rs, hm_rule *r, unsigned n)
+{
+    if (rs->no_jit || !reaches_mark(&r->uses, n))
+        return;
+    /* Only this caller took the count past the mark; the slots were
+     * filled before the rule was ready, and nothing else changes them. */
+    jit_slot(&r->re, &r->retired[HM_PAT_SLOT(HM_PAT_MAIN)]);
+    for (int k = 0; k < HM_N_CTX; k++)
+        jit_slot(&r->ctx_re[k], &r->retired[HM_PAT_SLOT(k)]);
+    jit_slot(&r->exc_re, &r->retired[HM_PAT_SLOT(HM_PAT_EXCEPTIONS)]);
+}
+
+void hm_accept_used(const hmmm_ruleset *rs)
+{
+    /* The count and the pattern are shared state that only these atomic
+     * steps change, as with a rule's. */
+    hmmm_ruleset *w = (hmmm_ruleset *)rs;
+    if (!rs->no_jit && reaches_mark(&w->accept_uses, 1))
+        jit_slot(&w->accept_re, &w->accept_retired);
 }
 
 /* Checks R's patterns: a rule from a file is compiled now, so that a
@@ -893,8 +939,7 @@ hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags)
             return HMMM_ENOMEM;
         }
         rs->accept_words = phrases_words((char *const *)rs->accept.items, rs->accept.n);
-        rs->accept_re =
-            hm_compile(pat.data, pat.len, 0, PCRE2_USE_OFFSET_LIMIT, !rs->no_jit, &ec, &eo);
+        rs->accept_re = hm_compile(pat.data, pat.len, 0, PCRE2_USE_OFFSET_LIMIT, 0, &ec, &eo);
         hm_buf_free(&pat);
         if (!rs->accept_re)
             st = hm_diag(diags, "", 0, 0, "the accepted phrases do not make a valid pattern");
@@ -938,8 +983,11 @@ void hmmm_ruleset_free(hmmm_ruleset *rs)
         pcre2_code_free(r->exc_re);
         for (int k = 0; k < HM_N_CTX; k++)
             pcre2_code_free(r->ctx_re[k]);
+        for (int k = 0; k < HM_N_PATS; k++)
+            pcre2_code_free(r->retired[k]);
     }
     pcre2_code_free(rs->accept_re);
+    pcre2_code_free(rs->accept_retired);
     hm_prefilter_free(rs->pf);
     hm_vec_free(&rs->rules);
     hm_vec_free(&rs->active);

@@ -187,9 +187,11 @@ HMMM_EXPORT hmmm_status hmmm_ruleset_compile(hmmm_ruleset *rs, hmmm_diags *diags
 HMMM_EXPORT void hmmm_ruleset_set_prefilter(hmmm_ruleset *rs, int on);
 
 /* Whether to compile the rules' patterns to machine code with PCRE2's JIT
- * (on by default). It costs time when compiling and pays it back on large
- * inputs; for a few small documents, off is faster. The findings are the
- * same either way. Call before hmmm_ruleset_compile. */
+ * (on by default). On, a rule is compiled so once it has been tried often
+ * enough to repay the cost (about 32 times, in any documents and threads):
+ * a few small documents never pay it, a large one or a long run pays it
+ * for its busy rules only. The findings are the same either way. Call
+ * before hmmm_ruleset_compile. */
 HMMM_EXPORT void hmmm_ruleset_set_jit(hmmm_ruleset *rs, int on);
 
 /* The rules in use (loaded and not disabled), in load order. */

@@ -181,9 +181,9 @@ int baseline_write(const baseline *b, const char *path);
 
 /* main.c: loads the rules the options and config CFG ask for (with EXTRA
  * files, whose built-in namesakes give way), configures them when CONFIGURE
- * and compiles them, with the JIT when JIT. NULL after reporting a problem. */
+ * and compiles them. NULL after reporting a problem. */
 hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const char *const *extra,
-                         size_t n_extra, int configure, int jit);
+                         size_t n_extra, int configure);
 
 /* lsp.c: hmmm lsp, a language server on standard input and output. Returns
  * the exit status. */

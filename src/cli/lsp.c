@@ -69,7 +69,7 @@ static const rules_for *rules_for_dir(server *s, const char *dir)
         if (!r->cfg)
             return r;
     }
-    r->rs = load_rules(s->o, r->cfg, NULL, 0, 1, 0);
+    r->rs = load_rules(s->o, r->cfg, NULL, 0, 1);
     int lv = s->o->min_level >= 0 ? s->o->min_level : hmmm_config_min_level(r->cfg);
     r->min_level = lv >= 0 ? lv : HMMM_SUGGESTION;
     return r;

@@ -65,7 +65,7 @@ static int same_stem(const char *path, const char *stem)
 /* Loads, configures and compiles the rules. EXTRA are more files (hmmm test's
  * arguments); a built-in file of the same name gives way to them. */
 hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const char *const *extra,
-                         size_t n_extra, int configure, int jit)
+                         size_t n_extra, int configure)
 {
     hmmm_ruleset *rs = hmmm_ruleset_new();
     hmmm_diags *d = hmmm_diags_new();
@@ -77,8 +77,6 @@ hmmm_ruleset *load_rules(const options *o, const hmmm_config *cfg, const char *c
     }
     hmmm_status st = HMMM_OK, s;
     hmmm_ruleset_set_prefilter(rs, !o->no_prefilter);
-    if (!jit)
-        hmmm_ruleset_set_jit(rs, 0);
     if (!o->no_builtin) {
         size_t n_packs;
         const char *const *packs = hmmm_config_packs(cfg, &n_packs);
@@ -126,7 +124,7 @@ static hmmm_ruleset *config_and_rules(const options *o, const char *const *extra
     hmmm_config *cfg;
     if (load_config(o, &cfg) < 0)
         return NULL;
-    hmmm_ruleset *rs = load_rules(o, cfg, extra, n_extra, configure, 0);
+    hmmm_ruleset *rs = load_rules(o, cfg, extra, n_extra, configure);
     hmmm_config_free(cfg);
     return rs;
 }
@@ -413,11 +411,6 @@ static int online_cpus(void)
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
-/* Compiling the patterns to machine code takes about 50 ms, and saves
- * about 10 ms a megabyte: it pays once there is this much to check. An
- * editor checking one draft starts faster without. */
-#define JIT_WORTH_IT ((size_t)6 << 20)
-
 static int cmd_check(const options *o)
 {
     hmmm_config *cfg;
@@ -451,21 +444,13 @@ static int cmd_check(const options *o)
     if (fl.errors)
         out.trouble = 1;
 
-    /* Standard input is read now, so that its size is known. */
+    /* Standard input is read now, once, however often "-" is named. */
     input stdin_in = {0};
-    size_t total = 0;
     int stdin_error = 0;
-    for (size_t i = 0; i < fl.n; i++) {
-        struct stat st;
-        if (!strcmp(fl.paths[i], "-")) {
-            if (!stdin_in.data && !stdin_error)
-                stdin_error = input_read_stdin(&stdin_in);
-            total += stdin_in.len;
-        } else if (stat(fl.paths[i], &st) == 0) {
-            total += (size_t)st.st_size;
-        }
-    }
-    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1, total >= JIT_WORTH_IT);
+    for (size_t i = 0; i < fl.n; i++)
+        if (!strcmp(fl.paths[i], "-") && !stdin_in.data && !stdin_error)
+            stdin_error = input_read_stdin(&stdin_in);
+    hmmm_ruleset *rs = load_rules(o, cfg, NULL, 0, 1);
     if (!rs) {
         input_free(&stdin_in);
         file_list_free(&fl);

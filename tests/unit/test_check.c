@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -49,6 +50,64 @@ static hmmm_result *check(const hmmm_ruleset *rs, const char *doc, hmmm_doctype 
     hmmm_result *res = NULL;
     assert_int_equal(hmmm_check(rs, doc, strlen(doc), type, &res), HMMM_OK);
     return res;
+}
+
+/* Whether pattern CODE has been compiled to machine code. */
+static int has_jit(const pcre2_code *code)
+{
+    size_t size = 0;
+    return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
+}
+
+/* A rule's patterns are compiled to machine code once it has been tried
+ * HM_JIT_AFTER times, across documents; the findings stay the same. */
+static void busy_rules_get_machine_code(void **state)
+{
+    (void)state;
+    uint32_t jit = 0;
+    pcre2_config(PCRE2_CONFIG_JIT, &jit);
+    if (!jit || getenv("HMMM_NO_JIT"))
+        skip();
+    hmmm_ruleset *rs = rules(0);
+    hm_rule *su = rs->rules.items[0], *empower = rs->rules.items[1];
+    const char *doc = "Service users. Service users, service user research. Empowered.";
+    size_t tries = 0;
+    hmmm_result *first = check(rs, doc, HMMM_TEXT);
+    assert_false(has_jit(su->re));
+    assert_false(has_jit(su->exc_re));
+    for (; !has_jit(su->re) && tries < 100; tries++)
+        hmmm_result_free(check(rs, doc, HMMM_TEXT));
+    /* Three places a try each, so the mark is passed on the eleventh. */
+    assert_int_equal(tries, (HM_JIT_AFTER + 2) / 3 - 1);
+    assert_true(has_jit(su->exc_re));
+    assert_false(has_jit(empower->re)); /* tried once a document */
+    hmmm_result *later = check(rs, doc, HMMM_TEXT);
+    assert_int_equal(hmmm_result_count(later), hmmm_result_count(first));
+    for (size_t i = 0; i < hmmm_result_count(first); i++) {
+        assert_int_equal(hmmm_result_get(later, i)->offset, hmmm_result_get(first, i)->offset);
+        assert_int_equal(hmmm_result_get(later, i)->length, hmmm_result_get(first, i)->length);
+        assert_ptr_equal(hmmm_result_get(later, i)->rule, hmmm_result_get(first, i)->rule);
+    }
+    hmmm_result_free(first);
+    hmmm_result_free(later);
+    hmmm_ruleset_free(rs);
+}
+
+/* With the JIT off, nothing is compiled to machine code however busy. */
+static void jit_off_stays_off(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = hmmm_ruleset_new();
+    hmmm_diags *d = hmmm_diags_new();
+    hmmm_ruleset_set_jit(rs, 0);
+    assert_int_equal(hmmm_ruleset_load_buffer(rs, "t.yaml", rules_text, strlen(rules_text), d),
+                     HMMM_OK);
+    assert_int_equal(hmmm_ruleset_compile(rs, d), HMMM_OK);
+    for (int i = 0; i < HM_JIT_AFTER; i++)
+        hmmm_result_free(check(rs, "Service users, service users.", HMMM_TEXT));
+    assert_false(has_jit(((hm_rule *)rs->rules.items[0])->re));
+    hmmm_diags_free(d);
+    hmmm_ruleset_free(rs);
 }
 
 static void finding_fields(void **state)
@@ -466,6 +525,8 @@ int main(void)
         cmocka_unit_test(preceded_by_reaches_across_any_words),
         cmocka_unit_test(binary_is_skipped),
         cmocka_unit_test(invalid_utf8_is_checked_around),
+        cmocka_unit_test(busy_rules_get_machine_code),
+        cmocka_unit_test(jit_off_stays_off),
         cmocka_unit_test(runaway_pattern_is_stopped),
         cmocka_unit_test(survives_every_failed_allocation),
         cmocka_unit_test(context_followed_and_preceded),
