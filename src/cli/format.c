@@ -16,6 +16,7 @@ typedef struct rule_json {
     const hmmm_rule *rule;
     json_t *suggestions, *glossary, *link;
     size_t index; /* SARIF: the rule's place in the driver's list */
+    char *tail;   /* JSON: the end of each of its findings, as text */
 } rule_json;
 
 struct formatter {
@@ -423,7 +424,7 @@ static rule_json *rule_parts(formatter *f, const hmmm_rule *r)
         json_decref(link);
         return NULL;
     }
-    *e = (rule_json){r, sug, gl, link, 0};
+    *e = (rule_json){r, sug, gl, link, 0, NULL};
     f->n_rules++;
     return e;
 }
@@ -482,29 +483,104 @@ static int dump(formatter *f, const json_t *j, size_t flags)
     return 0;
 }
 
-/* One finding as a JSON object; NULL when out of memory. */
-static json_t *finding_json(formatter *f, const hmmm_finding *x)
+/* Adds N bytes at S to the buffer, or writes them straight out when the
+ * buffer cannot grow. */
+static void emit(formatter *f, const char *s, size_t n)
 {
-    const hmmm_rule *r = x->rule;
-    const rule_json *parts = rule_parts(f, r);
-    json_t *o = json_object();
-    if (!parts || !o || set(o, "rule", jstr(r->id)) < 0 ||
-        set(o, "level", json_string(hmmm_level_name(x->level))) < 0 ||
-        set(o, "line", json_integer(x->line)) < 0 ||
-        set(o, "column", json_integer(x->column)) < 0 ||
-        set(o, "end_line", json_integer(x->end_line)) < 0 ||
-        set(o, "end_column", json_integer(x->end_column)) < 0 ||
-        set(o, "offset", json_integer((json_int_t)x->offset)) < 0 ||
-        set(o, "length", json_integer((json_int_t)x->length)) < 0 ||
-        set(o, "match", jstr(x->match)) < 0 || set(o, "message", jstr(x->message)) < 0 ||
-        json_object_set(o, "suggestions", parts->suggestions) < 0 ||
-        json_object_set(o, "glossary", parts->glossary) < 0 ||
-        json_object_set(o, "link", parts->link) < 0 ||
-        (x->mention && set(o, "mention", json_true()) < 0)) {
-        json_decref(o);
-        return NULL;
+    if (to_buffer(s, n, f) < 0) {
+        flush_buffer(f);
+        fwrite(s, 1, n, f->out);
     }
-    return o;
+}
+
+#define EMIT_LITERAL(f, s) emit(f, s, sizeof s - 1)
+
+/* Writes S as a JSON string, byte for byte as jansson writes jstr(S): each
+ * byte that is not part of a UTF-8 character becomes U+FFFD; quote,
+ * backslash and control characters are escaped. A finding's strings are
+ * written this way, without building objects, as a large document can have
+ * hundreds of thousands of them. */
+static void emit_string(formatter *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    EMIT_LITERAL(f, "\"");
+    for (;;) {
+        size_t run = 0;
+        while (p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
+            run++;
+        if (run)
+            emit(f, (const char *)p, run);
+        p += run;
+        if (!*p)
+            break;
+        if (*p >= 0x80) {
+            size_t len = utf8_char(p, strnlen((const char *)p, 4));
+            emit(f, len ? (const char *)p : "\xEF\xBF\xBD", len ? len : 3);
+            p += len ? len : 1;
+            continue;
+        }
+        char esc[8];
+        const char *short_form = *p == '"'    ? "\\\""
+                                 : *p == '\\' ? "\\\\"
+                                 : *p == '\b' ? "\\b"
+                                 : *p == '\f' ? "\\f"
+                                 : *p == '\n' ? "\\n"
+                                 : *p == '\r' ? "\\r"
+                                 : *p == '\t' ? "\\t"
+                                              : NULL;
+        if (!short_form)
+            snprintf(esc, sizeof esc, "\\u%04X", (unsigned)*p);
+        emit(f, short_form ? short_form : esc, short_form ? 2 : 6);
+        p++;
+    }
+    EMIT_LITERAL(f, "\"");
+}
+
+/* The text after a finding's message, the same for every finding of R:
+ * its suggestions, glossary entries and link. NULL when out of memory. */
+static const char *rule_tail(formatter *f, const hmmm_rule *r)
+{
+    rule_json *parts = rule_parts(f, r);
+    if (!parts)
+        return NULL;
+    if (parts->tail)
+        return parts->tail;
+    char *sug = json_dumps(parts->suggestions, JSON_ENCODE_ANY);
+    char *gl = json_dumps(parts->glossary, JSON_ENCODE_ANY);
+    char *link = json_dumps(parts->link, JSON_ENCODE_ANY);
+    size_t n = sug && gl && link ? strlen(sug) + strlen(gl) + strlen(link) + 64 : 0;
+    char *tail = n ? malloc(n) : NULL;
+    if (tail)
+        snprintf(tail, n, ", \"suggestions\": %s, \"glossary\": %s, \"link\": %s", sug, gl, link);
+    free(sug);
+    free(gl);
+    free(link);
+    return parts->tail = tail;
+}
+
+/* Writes one finding as a JSON object; -1 when out of memory. */
+static int emit_finding(formatter *f, const hmmm_finding *x)
+{
+    const char *tail = rule_tail(f, x->rule);
+    if (!tail)
+        return -1;
+    char num[160];
+    EMIT_LITERAL(f, "{\"rule\": ");
+    emit_string(f, x->rule->id);
+    int n = snprintf(num, sizeof num,
+                     ", \"level\": \"%s\", \"line\": %u, \"column\": %u, \"end_line\": %u, "
+                     "\"end_column\": %u, \"offset\": %zu, \"length\": %zu, \"match\": ",
+                     hmmm_level_name(x->level), x->line, x->column, x->end_line, x->end_column,
+                     x->offset, x->length);
+    emit(f, num, (size_t)n);
+    emit_string(f, x->match);
+    EMIT_LITERAL(f, ", \"message\": ");
+    emit_string(f, x->message);
+    emit(f, tail, strlen(tail));
+    if (x->mention)
+        EMIT_LITERAL(f, ", \"mention\": true");
+    EMIT_LITERAL(f, "}");
+    return 0;
 }
 
 static int json_file(formatter *f, const char *path, const char *data, size_t len,
@@ -520,11 +596,11 @@ static int json_file(formatter *f, const char *path, const char *data, size_t le
     json_decref(name);
     put(f, ", \"findings\": [");
     for (size_t i = 0; r == 0 && i < n; i++) {
-        json_t *o = finding_json(f, fs[i]);
         if (i)
             put(f, ", ");
-        r = dump(f, o, 0);
-        json_decref(o);
+        r = emit_finding(f, fs[i]);
+        if (f->len >= 65536)
+            flush_buffer(f);
     }
     put(f, "]}");
     flush_buffer(f);
@@ -1029,6 +1105,7 @@ void formatter_free(formatter *f)
         json_decref(f->rules[i].suggestions);
         json_decref(f->rules[i].glossary);
         json_decref(f->rules[i].link);
+        free(f->rules[i].tail);
     }
     free(f->rules);
     free(f->buf);
