@@ -60,21 +60,24 @@ static void advance(hm_lines *t, size_t offset)
         t->line_start = 0;
         t->line = 1;
     }
-    if (!t->cr) {
-        size_t n = count_lf(s + t->pos, offset - t->pos);
-        if (n) {
-            t->line += (unsigned)n;
-            const unsigned char *last = memrchr(s + t->pos, '\n', offset - t->pos);
-            t->line_start = (size_t)(last - s) + 1;
-        }
-        t->pos = offset;
-        return;
+    size_t n = count_lf(s + t->pos, offset - t->pos);
+    if (n) {
+        t->line += (unsigned)n;
+        const unsigned char *last = memrchr(s + t->pos, '\n', offset - t->pos);
+        t->line_start = (size_t)(last - s) + 1;
     }
-    /* A CR LF is one break, and so is a CR or an LF alone. */
-    for (size_t i = t->pos; i < offset; i++) {
-        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= t->len || s[i + 1] != '\n'))) {
+    /* A CR LF is one break, and so is a CR or an LF alone: the LFs are
+     * counted, and the CRs not followed by one (rare, so found by jumping
+     * from one CR to the next). */
+    if (t->cr) {
+        const unsigned char *end = s + offset;
+        for (const unsigned char *p = memchr(s + t->pos, '\r', offset - t->pos); p;
+             p = memchr(p + 1, '\r', (size_t)(end - p - 1))) {
+            if ((size_t)(p + 1 - s) < t->len && p[1] == '\n')
+                continue;
             t->line++;
-            t->line_start = i + 1;
+            if ((size_t)(p + 1 - s) > t->line_start)
+                t->line_start = (size_t)(p + 1 - s);
         }
     }
     t->pos = offset;

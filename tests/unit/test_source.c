@@ -112,6 +112,55 @@ static size_t words(const char *s)
 
 /* Words are runs of letters, digits, apostrophes and characters beyond
  * ASCII, counted the same on either side of a 16-byte block's edge. */
+/* Line breaks made of CR, LF and CR LF in any mix, asked for at random
+ * offsets in order (and sometimes going back): the cursor agrees with
+ * counting every byte from the top. */
+static void mixed_breaks_against_a_plain_count(void **state)
+{
+    (void)state;
+    static const char pieces[] = "ab\r\n\xC3\xA9";
+    unsigned seed = 12345;
+    char doc[600];
+    for (int round = 0; round < 200; round++) {
+        size_t len = 0;
+        while (len < sizeof doc - 2) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned k = (seed >> 16) % 5;
+            if (k == 4) { /* é, two bytes */
+                doc[len++] = pieces[4];
+                doc[len++] = pieces[5];
+            } else {
+                doc[len++] = pieces[k];
+            }
+        }
+        hm_lines t;
+        hm_lines_init(&t, doc, len);
+        size_t off = 0;
+        for (int ask = 0; ask < 40; ask++) {
+            seed = seed * 1103515245u + 12345u;
+            off = (seed >> 16) % 7 == 0 ? (seed >> 8) % len : off + (seed >> 16) % 40;
+            if (off > len)
+                off = len;
+            while (off < len && ((unsigned char)doc[off] & 0xC0) == 0x80)
+                off++;
+            unsigned line = 1, col = 1;
+            for (size_t i = 0; i < off; i++) {
+                unsigned char c = (unsigned char)doc[i];
+                if (c == '\n' || (c == '\r' && (i + 1 >= len || doc[i + 1] != '\n'))) {
+                    line++;
+                    col = 1;
+                } else if ((c & 0xC0) != 0x80) {
+                    col++;
+                }
+            }
+            unsigned got_line, got_col;
+            hm_lines_position(&t, off, &got_line, &got_col);
+            assert_int_equal(got_line, line);
+            assert_int_equal(got_col, col);
+        }
+    }
+}
+
 static void word_counts(void **state)
 {
     (void)state;
@@ -140,6 +189,7 @@ int main(void)
         cmocka_unit_test(bom_is_not_a_column),
         cmocka_unit_test(many_lines),
         cmocka_unit_test(word_counts),
+        cmocka_unit_test(mixed_breaks_against_a_plain_count),
         cmocka_unit_test(columns_along_one_long_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
