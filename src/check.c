@@ -94,12 +94,24 @@ static int allowed_at(const hm_plain *p, size_t at)
     return 0;
 }
 
+/* The first "<!--" in [S, END), or NULL: '<' is rare in prose, and memchr
+ * skips to it many bytes at a time. */
+static const char *comment_open(const char *s, const char *end)
+{
+    while ((s = memchr(s, '<', (size_t)(end - s)))) {
+        if (end - s >= 4 && s[1] == '!' && s[2] == '-' && s[3] == '-')
+            return s;
+        s++;
+    }
+    return NULL;
+}
+
 /* Parses "<!-- hmmm off a, b -->" comments. Returns -1 when out of memory. */
 static int scan_directives(hm_arena *a, const char *s, size_t len, const hm_plain *p,
                            hm_lines *lines, directives *out)
 {
     const char *end = s + len;
-    for (const char *c = s; (c = memmem(c, (size_t)(end - c), "<!--", 4)); c += 4) {
+    for (const char *c = s; (c = comment_open(c, end)); c += 4) {
         const char *close = memmem(c + 4, (size_t)(end - c - 4), "-->", 3);
         if (!close)
             break;
