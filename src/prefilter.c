@@ -29,12 +29,15 @@
 /* The longest prefix kept: a shorter one is still a valid prefix. */
 #define LIT_MAX 48
 
-/* A trie node: its children are a run of edge_child, one for each bit set
- * in SLOTS, in order; its rules a run of rule_ids. Nodes are built from the
- * sorted keys in one go, so each node's edges lie together; the root has a
- * table for its first step. */
+/* A trie node: its rules are a run of rule_ids. Nodes are built from the
+ * sorted keys in one go, depth first, with each node's children listed in
+ * a run of edge_child, one for each bit set in SLOTS, in order; then they
+ * are numbered again breadth first, so that a node's children are the
+ * nodes from FIRST_EDGE on, and the few nodes near the root, where every
+ * walk goes, lie together in memory. The root has a table for its first
+ * step. */
 typedef struct node {
-    uint32_t first_edge;
+    uint32_t first_edge; /* the first child: an edge while building, then a node */
     uint32_t first_rule; /* index into rule_ids of the rules ending here */
     uint32_t n_rules;
     uint32_t slots; /* bit K set when an edge is labelled K; edges go in order of K */
@@ -59,6 +62,11 @@ struct hm_prefilter {
     size_t n_entries, cap_entries;
     unsigned char *indexed; /* per rule: 1 when the trie covers it */
     size_t n_rules;
+    /* Bit (A * ALPHABET + B) * ALPHABET + C, for letters A and slots B and
+     * C: set when the walk of a word that starts with them can go past
+     * its third step or report a rule before it. Most words start with
+     * three characters no key does, and are passed over at once. */
+    uint64_t gate[(26 * ALPHABET * ALPHABET + 63) / 64];
 };
 
 /* Set bits in X (without a library call where the processor lacks an
@@ -807,6 +815,40 @@ static int add_keys(hm_prefilter *pf, size_t i, const char *keys, size_t n)
     return 0;
 }
 
+static void build_gate(hm_prefilter *pf);
+
+/* Numbers the nodes again, breadth first, so that each node's children
+ * follow one another (see node). Returns -1 when out of memory. */
+static int breadth_first(hm_prefilter *pf)
+{
+    size_t n = pf->n_nodes;
+    uint32_t *order = hm_malloc(n * sizeof *order);
+    node *renumbered = hm_malloc(n * sizeof *renumbered);
+    if (!order || !renumbered) {
+        hm_free(order);
+        hm_free(renumbered);
+        return -1;
+    }
+    size_t tail = 1;
+    order[0] = 0;
+    for (size_t head = 0; head < tail; head++) {
+        const node *at = &pf->nodes[order[head]];
+        uint32_t kids = bits_in(at->slots);
+        renumbered[head] = *at;
+        renumbered[head].first_edge = (uint32_t)tail;
+        for (uint32_t k = 0; k < kids; k++)
+            order[tail++] = pf->edge_child[at->first_edge + k];
+    }
+    hm_free(order);
+    hm_free(pf->nodes);
+    pf->nodes = renumbered;
+    pf->cap_nodes = n;
+    hm_free(pf->edge_child);
+    pf->edge_child = NULL;
+    pf->n_edges = pf->cap_children = 0;
+    return 0;
+}
+
 hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
 {
     hm_prefilter *pf = hm_calloc(1, sizeof *pf);
@@ -833,10 +875,11 @@ hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
         goto fail;
     if (pf->n_entries)
         qsort_r(pf->entries, pf->n_entries, sizeof *pf->entries, cmp_entry, pf->keys.data);
-    if (build_node(pf, 0, pf->n_entries, 0) != 0)
+    if (build_node(pf, 0, pf->n_entries, 0) != 0 || breadth_first(pf) < 0)
         goto fail;
     for (int k = 0, e = 0; k < ALPHABET; k++)
-        pf->root[k] = pf->nodes[0].slots >> k & 1 ? pf->edge_child[e++] : NO_NODE;
+        pf->root[k] = pf->nodes[0].slots >> k & 1 ? pf->nodes[0].first_edge + e++ : NO_NODE;
+    build_gate(pf);
     hm_buf_free(&pf->keys);
     hm_free(pf->entries);
     pf->entries = NULL;
@@ -881,12 +924,31 @@ static void init_classes(void)
     __atomic_store_n(&classes_ready, 1, __ATOMIC_RELEASE);
 }
 
-static uint32_t child_of(const hm_prefilter *pf, const node *at, int k)
+static uint32_t child_of(const node *at, int k)
 {
     uint32_t bit = 1u << k;
     if (!(at->slots & bit))
         return NO_NODE;
-    return pf->edge_child[at->first_edge + bits_in(at->slots & (bit - 1))];
+    return at->first_edge + bits_in(at->slots & (bit - 1));
+}
+
+static void build_gate(hm_prefilter *pf)
+{
+    for (int a = 0; a < 26; a++) {
+        if (pf->root[a] == NO_NODE)
+            continue;
+        const node *n1 = &pf->nodes[pf->root[a]];
+        for (int b = 0; b < ALPHABET; b++) {
+            uint32_t to = child_of(n1, b);
+            const node *n2 = to == NO_NODE ? NULL : &pf->nodes[to];
+            for (int c = 0; c < ALPHABET; c++) {
+                int open = n1->n_rules || (n2 && (n2->n_rules || child_of(n2, c) != NO_NODE));
+                size_t bit = ((size_t)a * ALPHABET + (size_t)b) * ALPHABET + (size_t)c;
+                if (open)
+                    pf->gate[bit / 64] |= (uint64_t)1 << (bit % 64);
+            }
+        }
+    }
 }
 
 /* Three masks of a block of N bytes (at most 64) at S, bit I for byte I:
@@ -949,13 +1011,13 @@ static int walk(const hm_prefilter *pf, const unsigned char *s, size_t len, size
         if (k < 0) {
             /* Between words: any run of other characters is taken as the
              * gap, which is more than a phrase allows, never less. */
-            to = at ? child_of(pf, at, SEP) : NO_NODE;
+            to = at ? child_of(at, SEP) : NO_NODE;
             if (to == NO_NODE)
                 break;
             while (j < len && text_slot(s + j, len - j, &clen) < 0)
                 j++;
         } else {
-            to = at ? child_of(pf, at, k) : pf->root[k];
+            to = at ? child_of(at, k) : pf->root[k];
             if (to == NO_NODE)
                 break;
             j += clen;
@@ -971,6 +1033,32 @@ static int walk(const hm_prefilter *pf, const unsigned char *s, size_t len, size
         }
     }
     return 0;
+}
+
+/* The slot the walk takes for the ASCII byte C after a letter (a letter,
+ * a digit, or SEP for a byte outside words), or -1 when C needs the walk's
+ * closer look (a character that folds to a letter, '_', or beyond ASCII). */
+static int next_slot(unsigned char c)
+{
+    int k = classes[c];
+    if (k < ALPHABET)
+        return k;
+    return k == C_OTHER && c < 0x80 ? SEP : -1;
+}
+
+/* Whether the gate shows that the walk from the word starting at I with
+ * letter K stops within three steps and reports nothing. */
+static int closed(const hm_prefilter *pf, const unsigned char *s, size_t len, size_t i, int k)
+{
+    if (k >= 26 || len - i < 3)
+        return 0;
+    int b = next_slot(s[i + 1]), c = next_slot(s[i + 2]);
+    /* After SEP the walk skips to the next letter or digit; after a digit,
+     * to the end of the digits. Only a letter is taken as it is. */
+    if (b < 0 || c < 0 || b == DIGITS || (b == SEP && c >= 26))
+        return 0;
+    size_t bit = ((size_t)k * ALPHABET + (size_t)b) * ALPHABET + (size_t)c;
+    return !(pf->gate[bit / 64] >> (bit % 64) & 1);
 }
 
 int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
@@ -992,7 +1080,7 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
             starts &= starts - 1;
             size_t clen;
             int k = classes[s[i]] == C_FOLD ? text_slot(s + i, len - i, &clen) : classes[s[i]];
-            if (k < 0 || pf->root[k] == NO_NODE)
+            if (k < 0 || pf->root[k] == NO_NODE || closed(pf, s, len, i, k))
                 continue;
             int e = walk(pf, s, len, i, fn, arg);
             if (e)

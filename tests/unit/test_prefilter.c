@@ -176,6 +176,47 @@ static void words_across_blocks(void **state)
     hmmm_ruleset_free(rs);
 }
 
+/* Position of the Nth (0-based) NEEDLE in TEXT. */
+static size_t nth(const char *text, const char *needle, int n)
+{
+    const char *p = text;
+    for (;; p++) {
+        p = strstr(p, needle);
+        assert_non_null(p);
+        if (n-- == 0)
+            return (size_t)(p - text);
+    }
+}
+
+/* Most words are passed over on their first three characters; keys of one
+ * and two characters, gaps of several characters and words that do go on
+ * in the trie are still walked. */
+static void first_three_characters_gate(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = load("pack: p\nrules:\n"
+                            "  - id: board\n    words: [to the board]\n    message: m\n"
+                            "  - id: a\n    words: [a]\n    message: m\n"
+                            "  - id: ox\n    words: [ox]\n    message: m\n");
+    const char *text = "A box; ox-bow, oxen, to the board, to,\t the board, too, tot, toe.";
+    hits h = {0};
+    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h);
+    assert_true(has(&h, 1, 0));
+    assert_int_equal(places_of(&h, 1), 1); /* not "box" */
+    assert_true(has(&h, 2, nth(text, "ox-", 0)));
+    assert_true(has(&h, 2, nth(text, "oxen", 0))); /* a place; PCRE2 says no */
+    assert_int_equal(places_of(&h, 2), 2);
+    assert_true(has(&h, 0, nth(text, "to", 0)));
+    assert_true(has(&h, 0, nth(text, "to,", 0)));
+    assert_int_equal(places_of(&h, 0), 2); /* not "too", "tot", "toe" */
+    hmmm_result *res;
+    assert_int_equal(hmmm_check(rs, text, strlen(text), HMMM_TEXT, &res), HMMM_OK);
+    /* "A", "ox" and the first "to the board": a comma is not a gap. */
+    assert_int_equal(hmmm_result_count(res), 3);
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
 static void stops_when_asked(void **state)
 {
     (void)state;
@@ -196,6 +237,7 @@ int main(void)
         cmocka_unit_test(digit_runs_are_one_step),
         cmocka_unit_test(words_across_blocks),
         cmocka_unit_test(spaces_in_patterns),
+        cmocka_unit_test(first_three_characters_gate),
         cmocka_unit_test(stops_when_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
