@@ -553,10 +553,12 @@ int report_file(report *r, const char *path, const char *data, size_t len,
     addf(p, "<h2 id=\"file-%zu-h\">", file + 1);
     add_text(p, path, 0);
     adds(p, "</h2>\n<p class=\"counts\">");
-    add_counted(p, n, "finding", "findings");
     if (n) {
+        add_counted(p, n, "finding", "findings");
         adds(p, ": ");
         add_level_counts(p, by_level);
+    } else {
+        adds(p, "No findings in this file");
     }
     adds(p, ".</p>\n<div class=\"doc\">");
     if (add_marked_text(p, data, len, fs, n, base) < 0) {
@@ -868,7 +870,7 @@ static void add_chart(page *p, const size_t counts[REPORT_RUNGS], int place)
     for (int g = 0; g < REPORT_RUNGS; g++)
         if (counts[g] > most)
             most = counts[g];
-    const int row = 34, top = 8, label = 130, width = 360;
+    const int row = 34, top = 8, label = 130, width = 330;
     addf(p,
          "<figure><svg class=\"chart\" role=\"img\" aria-labelledby=\"chart-t\" "
          "viewBox=\"0 0 640 %d\" width=\"640\" height=\"%d\" "
