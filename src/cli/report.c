@@ -922,10 +922,18 @@ static void add_ladder(page *p, const report *r, const size_t counts[REPORT_RUNG
     } else {
         addf(p, "The language of %s sits mostly on the <strong>%s</strong> rung: ", what,
              rungs[place].name);
-        add_count(p, counts[place]);
-        adds(p, " of the ");
-        add_counted(p, on_ladder, "finding that points", "findings that point");
-        adds(p, " to a rung are there.");
+        if (on_ladder == 1) {
+            adds(p, "the one finding that points to a rung is there.");
+        } else {
+            if (counts[place] == on_ladder)
+                adds(p, "all ");
+            else {
+                add_count(p, counts[place]);
+                adds(p, " of the ");
+            }
+            add_count(p, on_ladder);
+            adds(p, " findings that point to a rung are there.");
+        }
     }
     adds(p, "</p>\n");
     add_chart(p, counts, place);
