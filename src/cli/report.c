@@ -693,7 +693,8 @@ static const char script[] =
     "      var box = document.createElement('div');\n"
     "      box.className = 'pf';\n"
     "      box.setAttribute('data-finding', n);\n"
-    "      [part(item, 'fi'), part(rule, 'why'), part(rule, 'gloss'), part(item, 'more')]\n"
+    "      [part(item, 'fi'), part(rule, 'why'), part(rule, 'gloss'), part(rule, 'rsrc'),\n"
+    "       part(item, 'more')]\n"
     "        .forEach(function (e) { if (e) box.appendChild(e); });\n"
     "      body.appendChild(box);\n"
     "    });\n"
@@ -1059,7 +1060,7 @@ static void add_rule(page *p, const report *r, const rule_stat *st)
     }
     adds(p, any ? "</dl>\n" : "");
     if (rule->source || web_link(rule->link)) {
-        adds(p, "<p class=\"src\">");
+        adds(p, "<p class=\"src rsrc\">");
         if (rule->source) {
             adds(p, "Source: ");
             add_text(p, rule->source, 0);
