@@ -178,6 +178,17 @@ for name, w, h in (("report-desktop.png", 1280, 1600), ("report-phone.png", 390,
     else:
         print(f"screenshot: {shot} ({w}x{h}, {os.path.getsize(shot)} bytes)")
 
+# Printed: the print style hides the navigation and the panel and keeps
+# the highlights.
+pdf = os.path.join(out_dir, "report.pdf")
+if os.path.exists(pdf):
+    os.remove(pdf)
+browse(url, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+if not os.path.exists(pdf) or open(pdf, "rb").read(5) != b"%PDF-" or os.path.getsize(pdf) < 20000:
+    fail("the page does not print to a PDF")
+else:
+    print(f"printed: {pdf} ({os.path.getsize(pdf)} bytes)")
+
 shutil.rmtree(profile, ignore_errors=True)
 print(f"browser: {n} findings, {len(highlights)} highlights, "
       f"{'failed' if failed else 'all checks passed'}")
