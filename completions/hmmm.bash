@@ -13,7 +13,7 @@ _hmmm()
         --write-baseline --mentions --no-prefilter --pack --quiet --version --help"
     case $prev in
         -f | --format)
-            COMPREPLY=($(compgen -W "pretty line json sarif github checkstyle markdown" -- "$cur"))
+            COMPREPLY=($(compgen -W "pretty line json sarif github checkstyle html markdown" -- "$cur"))
             return ;;
         --min-level)
             COMPREPLY=($(compgen -W "suggestion warning error" -- "$cur"))

@@ -24,6 +24,7 @@ typedef enum out_format {
     FMT_SARIF,
     FMT_GITHUB,
     FMT_CHECKSTYLE,
+    FMT_HTML,    /* a web page: report.c */
     FMT_MARKDOWN /* hmmm rules only */
 } out_format;
 typedef enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
@@ -123,6 +124,27 @@ int formatter_file(formatter *f, const char *path, const char *data, size_t len,
                    const hmmm_finding *const *findings, size_t n);
 int formatter_end(formatter *f, const summary *s);
 void formatter_free(formatter *f);
+
+/* report.c: --format html, one self-contained web page for every file,
+ * written whole by report_end. */
+typedef struct report report;
+/* A report writing to OUT; RS is the ruleset in use. NULL when out of
+ * memory. */
+report *report_new(FILE *out, const hmmm_ruleset *rs);
+/* One checked file: its text and findings (as formatter_file). -1 when out
+ * of memory, once: the page is then not written. */
+int report_file(report *r, const char *path, const char *data, size_t len,
+                const hmmm_finding *const *findings, size_t n);
+/* Writes the page. -1 when out of memory (nothing is written). */
+int report_end(report *r, const summary *s);
+void report_free(report *r);
+
+/* The rungs of the ladder of co-production, coercion (0) to co-production. */
+#define REPORT_RUNGS 7
+/* Where the page places the language, given the findings on each rung:
+ * the rung with the most, the lower when two have as many; -1 when no
+ * rung has any. */
+int report_ladder_place(const size_t counts[REPORT_RUNGS]);
 
 /* fix.c: --fix and --diff. One replacement: OLD_LEN bytes at OLD_OFF in the
  * original became NEW_LEN bytes at NEW_OFF in the fixed text. */

@@ -1,8 +1,9 @@
 /* format.c - the output formats: pretty (for people), line (for editors and
  * grep), json (for programs), sarif (for code scanning), github (workflow
- * commands, shown as annotations on a pull request) and checkstyle (XML, for
- * reviewdog and CI plugins). Each is a set of callbacks behind one
- * interface, chosen at run time. The JSON ones are built with jansson. */
+ * commands, shown as annotations on a pull request), checkstyle (XML, for
+ * reviewdog and CI plugins) and html (a web page, made in report.c). Each
+ * is a set of callbacks behind one interface, chosen at run time. The JSON
+ * ones are built with jansson. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct formatter {
     size_t n_rules, cap_rules;
     char *buf; /* JSON: text waiting to be written */
     size_t len, cap;
+    report *html; /* html: the page being made */
 };
 
 /* Each returns 0, or -1 when it ran out of memory (the output may then be
@@ -1053,12 +1055,26 @@ static int checkstyle_end(formatter *f, const summary *s)
     return 0;
 }
 
+/* ---- html (report.c) --------------------------------------------------- */
+
+static int html_file(formatter *f, const char *path, const char *data, size_t len,
+                     const hmmm_finding *const *fs, size_t n)
+{
+    return report_file(f->html, path, data, len, fs, n);
+}
+
+static int html_end(formatter *f, const summary *s)
+{
+    return report_end(f->html, s);
+}
+
 /* ---- the interface ----------------------------------------------------- */
 
 static const struct format_ops ops[] = {
     [FMT_PRETTY] = {pretty_file, pretty_end}, [FMT_LINE] = {line_file, line_end},
     [FMT_JSON] = {json_file, json_end},       [FMT_SARIF] = {sarif_file, sarif_end},
     [FMT_GITHUB] = {github_file, github_end}, [FMT_CHECKSTYLE] = {checkstyle_file, checkstyle_end},
+    [FMT_HTML] = {html_file, html_end},
 };
 
 formatter *formatter_new(out_format fmt, FILE *out, int color, const hmmm_ruleset *rs)
@@ -1073,6 +1089,10 @@ formatter *formatter_new(out_format fmt, FILE *out, int color, const hmmm_rulese
     if (fmt == FMT_JSON)
         fputs("{\"version\": 1,\n \"files\": [", out);
     if (fmt == FMT_SARIF && sarif_begin(f) < 0) {
+        formatter_free(f);
+        return NULL;
+    }
+    if (fmt == FMT_HTML && !(f->html = report_new(out, rs))) {
         formatter_free(f);
         return NULL;
     }
@@ -1109,5 +1129,6 @@ void formatter_free(formatter *f)
     }
     free(f->rules);
     free(f->buf);
+    report_free(f->html);
     free(f);
 }

@@ -19,7 +19,8 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -f, --format FORMAT     pretty, line, json, sarif (code scanning), github\n"
-    "                          (Actions annotations) or checkstyle (XML);\n"
+    "                          (Actions annotations), checkstyle (XML) or html\n"
+    "                          (a web page to read, print or send);\n"
     "                          default: pretty on a terminal, line otherwise;\n"
     "                          with 'rules', markdown prints the rule reference\n"
     "      --rules PATH        also load a rule file or a folder of them (repeatable)\n"
@@ -168,11 +169,13 @@ int parse_options(int argc, char **argv, options *o)
                 o->format = FMT_GITHUB;
             else if (!strcmp(optarg, "checkstyle"))
                 o->format = FMT_CHECKSTYLE;
+            else if (!strcmp(optarg, "html"))
+                o->format = FMT_HTML;
             else if (!strcmp(optarg, "markdown"))
                 o->format = FMT_MARKDOWN;
             else
-                return bad("unknown format '%s' (use pretty, line, json, sarif, github or "
-                           "checkstyle)",
+                return bad("unknown format '%s' (use pretty, line, json, sarif, github, "
+                           "checkstyle or html)",
                            optarg);
             break;
         case OPT_RULES:
@@ -280,9 +283,11 @@ int parse_options(int argc, char **argv, options *o)
     }
     if (o->format == FMT_MARKDOWN && o->cmd != CMD_RULES)
         return bad("%s", "--format markdown goes with 'hmmm rules'");
-    if ((o->format == FMT_SARIF || o->format == FMT_GITHUB || o->format == FMT_CHECKSTYLE) &&
+    if ((o->format == FMT_SARIF || o->format == FMT_GITHUB || o->format == FMT_CHECKSTYLE ||
+         o->format == FMT_HTML) &&
         o->cmd != CMD_CHECK)
-        return bad("%s", "--format sarif, github and checkstyle report a check, not a command");
+        return bad("%s",
+                   "--format sarif, github, checkstyle and html report a check, not a command");
     if ((o->fix || o->diff) && o->cmd != CMD_CHECK)
         return bad("%s", "--fix and --diff go with a check, not a command");
     if ((o->baseline || o->write_baseline) && o->cmd != CMD_CHECK)

@@ -84,6 +84,7 @@ scenarios=(
   "--no-builtin --rules rules.yaml --format sarif draft.md draft.txt"
   "--no-builtin --rules rules.yaml --format github draft.md"
   "--no-builtin --rules rules.yaml --format checkstyle draft.md draft.txt"
+  "--no-builtin --rules rules.yaml --format html draft.md draft.txt page.html"
   "--no-builtin --rules rules.yaml --diff draft.md draft.txt"
   "--no-builtin --rules rules.yaml --write-baseline base.json draft.md draft.txt"
   "--no-builtin --rules rules.yaml --baseline base.json draft.md draft.txt"
