@@ -101,6 +101,10 @@ typedef struct formatter formatter;
 void json_memory_watch(void);
 void json_memory_reset(void);
 int json_memory_failed(void);
+/* json_dumps, but NULL when any allocation failed on the way (jansson can
+ * otherwise return the text with a byte missing). J is a json_t. */
+struct json_t;
+char *json_dumps_checked(const struct json_t *j, size_t flags);
 
 /* The length of the UTF-8 character at P (of N bytes), or 0 when the bytes
  * there are not one that JSON may hold (overlong forms, surrogates and

@@ -31,7 +31,8 @@ struct formatter {
     size_t n_rules, cap_rules;
     char *buf; /* JSON: text waiting to be written */
     size_t len, cap;
-    report *html; /* html: the page being made */
+    int short_of_memory; /* JSON: the buffer could not grow during a dump */
+    report *html;        /* html: the page being made */
 };
 
 /* Each returns 0, or -1 when it ran out of memory (the output may then be
@@ -68,6 +69,22 @@ void json_memory_reset(void)
 int json_memory_failed(void)
 {
     return json_failed;
+}
+
+/* jansson can leave out a byte it had no memory to write (an object key's
+ * closing quote) and still return the text: so any allocation failure while
+ * dumping means the text is not to be used. */
+char *json_dumps_checked(const json_t *j, size_t flags)
+{
+    int before = json_failed;
+    json_failed = 0;
+    char *s = json_dumps(j, flags);
+    if (json_failed) {
+        free(s);
+        s = NULL;
+    }
+    json_failed |= before;
+    return s;
 }
 
 /* ---- shared helpers ---------------------------------------------------- */
@@ -441,8 +458,10 @@ static int to_buffer(const char *s, size_t n, void *arg)
         while (cap < f->len + n)
             cap *= 2;
         char *b = realloc(f->buf, cap);
-        if (!b)
+        if (!b) {
+            f->short_of_memory = 1;
             return -1;
+        }
         f->buf = b;
         f->cap = cap;
     }
@@ -473,7 +492,9 @@ static int dump(formatter *f, const json_t *j, size_t flags)
     if (!j)
         return -1;
     size_t before = f->len;
-    if (json_dump_callback(j, to_buffer, f, flags) < 0) {
+    /* A failure jansson let pass (see json_dumps_checked) counts too. */
+    f->short_of_memory = 0;
+    if (json_dump_callback(j, to_buffer, f, flags) < 0 || f->short_of_memory) {
         /* Take back what was written and write it straight out. */
         f->len = before;
         flush_buffer(f);
@@ -547,9 +568,9 @@ static const char *rule_tail(formatter *f, const hmmm_rule *r)
         return NULL;
     if (parts->tail)
         return parts->tail;
-    char *sug = json_dumps(parts->suggestions, JSON_ENCODE_ANY);
-    char *gl = json_dumps(parts->glossary, JSON_ENCODE_ANY);
-    char *link = json_dumps(parts->link, JSON_ENCODE_ANY);
+    char *sug = json_dumps_checked(parts->suggestions, JSON_ENCODE_ANY);
+    char *gl = json_dumps_checked(parts->glossary, JSON_ENCODE_ANY);
+    char *link = json_dumps_checked(parts->link, JSON_ENCODE_ANY);
     size_t n = sug && gl && link ? strlen(sug) + strlen(gl) + strlen(link) + 64 : 0;
     char *tail = n ? malloc(n) : NULL;
     if (tail)

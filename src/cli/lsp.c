@@ -167,7 +167,7 @@ static void send_message(json_t *msg)
     if (!msg)
         return;
     if (json_object_set_new(msg, "jsonrpc", json_string("2.0")) == 0) {
-        char *s = json_dumps(msg, JSON_COMPACT);
+        char *s = json_dumps_checked(msg, JSON_COMPACT);
         if (s) {
             printf("Content-Length: %zu\r\n\r\n%s", strlen(s), s);
             fflush(stdout);
