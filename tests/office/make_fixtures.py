@@ -18,6 +18,7 @@ import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES = os.path.join('tests', 'cli', 'cases')
+SEEDS = os.path.join('tests', 'fuzz', 'seeds', 'office')
 DATE = (2024, 1, 1, 0, 0, 0)
 
 W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main'
@@ -331,6 +332,16 @@ def fixtures():
         (os.path.join(CASES, 'office-unreadable', 'really-docx.odt'), zip_bytes(SPLIT_DOCX), True),
         (os.path.join(CASES, 'office-unreadable', 'fine.docx'), zip_bytes(SPLIT_DOCX), True),
         (os.path.join('examples', 'strategy-draft.docx'), zip_bytes(EXAMPLE_DOCX), True),
+        # The office fuzz target's seeds: whole files, and parts' XML alone.
+        (os.path.join(SEEDS, 'draft.docx'), draft, True),
+        (os.path.join(SEEDS, 'split.docx'), zip_bytes(SPLIT_DOCX), True),
+        (os.path.join(SEEDS, 'fields.docx'), zip_bytes(FIELDS_DOCX), True),
+        (os.path.join(SEEDS, 'draft.odt'), zip_bytes(DRAFT_ODT), True),
+        (os.path.join(SEEDS, 'stored.docx'), zip_bytes(SPLIT_DOCX, zipfile.ZIP_STORED), False),
+        (os.path.join(SEEDS, 'document.xml'), dict(FIELDS_DOCX)['word/document.xml'].encode(),
+         False),
+        (os.path.join(SEEDS, 'notes.xml'), notes('footnote', ['A note.']).encode(), False),
+        (os.path.join(SEEDS, 'content.xml'), dict(DRAFT_ODT)['content.xml'].encode(), False),
         (os.path.join(CASES, 'office-example-draft', 'strategy-draft.docx'),
          zip_bytes(EXAMPLE_DOCX), True),
     ]
