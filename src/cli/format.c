@@ -548,10 +548,15 @@ static const char *rule_tail(formatter *f, const hmmm_rule *r)
         return NULL;
     if (parts->tail)
         return parts->tail;
+    /* jansson can give back a text with a piece missing when memory ran
+     * out while it was written: the failure is watched for instead. */
+    json_memory_reset();
     char *sug = json_dumps(parts->suggestions, JSON_ENCODE_ANY);
     char *gl = json_dumps(parts->glossary, JSON_ENCODE_ANY);
     char *link = json_dumps(parts->link, JSON_ENCODE_ANY);
-    size_t n = sug && gl && link ? strlen(sug) + strlen(gl) + strlen(link) + 64 : 0;
+    size_t n = sug && gl && link && !json_memory_failed()
+                   ? strlen(sug) + strlen(gl) + strlen(link) + 64
+                   : 0;
     char *tail = n ? malloc(n) : NULL;
     if (tail)
         snprintf(tail, n, ", \"suggestions\": %s, \"glossary\": %s, \"link\": %s", sug, gl, link);
