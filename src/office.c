@@ -13,8 +13,9 @@
  * Word: the text of w:t in the runs of each w:p, w:tab as a tab, w:br and
  * w:cr as a space. Not taken: deleted and moved-away text (w:del,
  * w:moveFrom), field codes (w:instrText, and anything between a field's
- * begin and separate marks; its result is kept), the fallback copy of a
- * text box (mc:Fallback), and the separators of the notes.
+ * begin and separate marks, deleted marks included; its result is kept),
+ * the fallback copy of a text box (mc:Fallback), and the separators of the
+ * notes.
  *
  * OpenDocument: text:p and text:h, white space collapsed as the format
  * says, text:s as spaces, text:tab, text:line-break as a space. The notes'
@@ -42,7 +43,7 @@
 
 #include "internal.h"
 
-enum { OK = 0, NOMEM = -1, BAD = 1 };
+enum { OK = 0, NOMEM = -1, BAD = 1, FOUND = 2 };
 
 /* Bytes unpacked at a time. */
 #define CHUNK 65536
@@ -253,8 +254,8 @@ static int same_name(const unsigned char *s, size_t n, const char *name)
     return 1;
 }
 
-/* Looks NAME up in the directory. Returns 1 and fills *M, 0 when there is
- * no such part, or BAD. */
+/* Looks NAME up in the directory. Returns FOUND and fills *M, 0 when there
+ * is no such part, BAD, or NOMEM. */
 static int zip_find(office *o, const char *name, member *m)
 {
     const unsigned char *d = o->data;
@@ -290,7 +291,7 @@ static int zip_find(office *o, const char *name, member *m)
                 }
                 x += 4 + n;
             }
-            return 1;
+            return FOUND;
         }
         p += 46 + nl + xl + cl;
     }
@@ -554,11 +555,15 @@ static void XMLCALL docx_start(void *ud, const XML_Char *name, const XML_Char **
     office *o = ud;
     if (o->rc)
         return;
+    const char *w = word(name);
+    /* A field's marks count wherever they are, deleted ones too: a field
+     * whose end was deleted still ends there. */
+    if (w && !strcmp(w, "fldChar"))
+        on_field_char(o, attr(atts, "fldCharType"));
     if (o->skip) {
         o->skip++;
         return;
     }
-    const char *w = word(name);
     if (!w) {
         const char *mc = in_ns(name, MC_NS);
         if (mc && !strcmp(mc, "Fallback"))
@@ -571,8 +576,6 @@ static void XMLCALL docx_start(void *ud, const XML_Char *name, const XML_Char **
         o->runs++;
     } else if (!strcmp(w, "t")) {
         o->in_t++;
-    } else if (!strcmp(w, "fldChar")) {
-        on_field_char(o, attr(atts, "fldCharType"));
     } else if (!strcmp(w, "del") || !strcmp(w, "moveFrom") || !strcmp(w, "pPr") ||
                !strcmp(w, "rPr") || !strcmp(w, "sectPr")) {
         o->skip = 1;
@@ -728,14 +731,13 @@ static int feed(office *o, const char *s, size_t n)
     return OK;
 }
 
-/* Reads part NAME into stream BASE. A missing part is fine unless
- * REQUIRED. */
-static int read_part(office *o, const char *name, int required, int base)
+/* Reads part NAME, when the archive has it, into stream BASE. */
+static int read_part(office *o, const char *name, int base)
 {
     member m;
     int found = zip_find(o, name, &m);
-    if (found != 1)
-        return found == 0 && required ? bad(o, "the zip archive has no %s", name) : found;
+    if (found != FOUND)
+        return found;
     static const XML_Memory_Handling_Suite mem = {lib_malloc, lib_realloc, lib_free};
     XML_Parser xp = XML_ParserCreate_MM(NULL, &mem, " ");
     if (!xp)
@@ -765,6 +767,25 @@ static int read_part(office *o, const char *name, int required, int base)
     return rc;
 }
 
+/* Reads the body, part NAME, which every file of the type has. When the
+ * archive has OTHER instead, the body of the other format, it says that
+ * the file looks like LOOKS_LIKE. */
+static int read_body(office *o, const char *name, const char *other, const char *looks_like)
+{
+    member m;
+    int found = zip_find(o, name, &m);
+    if (found == 0) {
+        found = zip_find(o, other, &m);
+        if (found == FOUND)
+            return bad(o, "the zip archive has no %s, but has %s: it looks like %s", name, other,
+                       looks_like);
+        return found ? found
+                     : bad(o, "the zip archive has no %s, the body of every %s", name,
+                           kind_name(o->type));
+    }
+    return found == FOUND ? read_part(o, name, BODY) : found;
+}
+
 int hm_office_text(hmmm_doctype type, const char *data, size_t len, hm_buf *text, hm_buf *why)
 {
     office *o = hm_calloc(1, sizeof *o);
@@ -777,37 +798,15 @@ int hm_office_text(hmmm_doctype type, const char *data, size_t len, hm_buf *text
     lib_failed = 0;
     int rc = zip_open(o);
     if (rc == OK && type == HMMM_DOCX) {
-        member m;
-        int found = zip_find(o, "word/document.xml", &m);
-        if (found == 0)
-            rc = zip_find(o, "content.xml", &m) == 1
-                     ? bad(o, "the zip archive has no word/document.xml, but has content.xml: "
-                              "it looks like an OpenDocument file (.odt)")
-                     : bad(o, "the zip archive has no word/document.xml, the body of every "
-                              "Word document");
-        else if (found != 1)
-            rc = found;
+        rc = read_body(o, "word/document.xml", "content.xml", "an OpenDocument file (.odt)");
         if (rc == OK)
-            rc = read_part(o, "word/document.xml", 1, BODY);
+            rc = read_part(o, "word/footnotes.xml", FOOTNOTES);
         if (rc == OK)
-            rc = read_part(o, "word/footnotes.xml", 0, FOOTNOTES);
+            rc = read_part(o, "word/endnotes.xml", ENDNOTES);
         if (rc == OK)
-            rc = read_part(o, "word/endnotes.xml", 0, ENDNOTES);
-        if (rc == OK)
-            rc = read_part(o, "word/comments.xml", 0, COMMENTS);
+            rc = read_part(o, "word/comments.xml", COMMENTS);
     } else if (rc == OK) {
-        member m;
-        int found = zip_find(o, "content.xml", &m);
-        if (found == 0)
-            rc = zip_find(o, "word/document.xml", &m) == 1
-                     ? bad(o, "the zip archive has no content.xml, but has word/document.xml: "
-                              "it looks like a Word document (.docx)")
-                     : bad(o, "the zip archive has no content.xml, the body of every "
-                              "OpenDocument text");
-        else if (found != 1)
-            rc = found;
-        if (rc == OK)
-            rc = read_part(o, "content.xml", 1, BODY);
+        rc = read_body(o, "content.xml", "word/document.xml", "a Word document (.docx)");
     }
     if (lib_failed)
         rc = NOMEM;

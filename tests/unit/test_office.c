@@ -150,20 +150,24 @@ static void docx_field_codes_are_skipped(void **state)
 {
     (void)state;
     size_t len;
-    unsigned char *zip =
-        docx(P(R("See ") FLD("begin") INSTR(" HYPERLINK \"x\" ") FLD("separate") R("the guide")
-                   FLD("end") R("."))
-             /* A field in the codes of another: its result is code too. */
-             P(FLD("begin") INSTR(" IF ") FLD("begin") INSTR(" DOCPROPERTY A ") FLD("separate")
-                   R("inner") FLD("end") R("code text") FLD("separate") R("outer") FLD("end"))
-                 P("<w:fldSimple w:instr=\" TITLE \">" R("Simple result") "</w:fldSimple>")
-             /* A field that runs over two paragraphs. */
-             P(FLD("begin") INSTR(" TOC ") FLD("separate") R("Contents")) P(R("Entry") FLD("end"))
-             /* An end without a begin is ignored. */
-             P(FLD("end") R("fine")),
-             &len);
+    unsigned char *zip = docx(
+        P(R("See ") FLD("begin") INSTR(" HYPERLINK \"x\" ") FLD("separate") R("the guide")
+              FLD("end") R("."))
+        /* A field in the codes of another: its result is code too. */
+        P(FLD("begin") INSTR(" IF ") FLD("begin") INSTR(" DOCPROPERTY A ") FLD("separate")
+              R("inner") FLD("end") R("code text") FLD("separate") R("outer") FLD("end"))
+            P("<w:fldSimple w:instr=\" TITLE \">" R("Simple result") "</w:fldSimple>")
+        /* A field that runs over two paragraphs. */
+        P(FLD("begin") INSTR(" TOC ") FLD("separate") R("Contents")) P(R("Entry") FLD("end"))
+        /* An end without a begin is ignored. */
+        P(FLD("end") R("fine"))
+        /* A field whose marks were deleted with changes tracked still
+         * has them: what follows its end is text. */
+        P(FLD("begin") INSTR(" REF x ") "<w:del w:id=\"9\" w:author=\"a\">" FLD(
+            "separate") "<w:r><w:delText>old</w:delText></w:r>" FLD("end") "</w:del>" R("kept")),
+        &len);
     expect_text(HMMM_DOCX, zip, len,
-                "See the guide.\nouter\nSimple result\nContents\nEntry\nfine\n");
+                "See the guide.\nouter\nSimple result\nContents\nEntry\nfine\nkept\n");
     free(zip);
 }
 
@@ -289,39 +293,46 @@ static void odt_paragraphs_notes_and_annotations(void **state)
 {
     (void)state;
     size_t len;
-    unsigned char
-        *zip =
-            odt("<text:tracked-changes><text:changed-region text:id=\"c\"><text:deletion>" TP(
-                    "gone") "</text:deletion></text:changed-region></text:tracked-changes>"
-                            "<text:h text:outline-level=\"1\">Our "
-                            "<text:span>plan</text:span></text:h>" TP(
-                                "We asked <text:span>service</text:span> users<text:note "
-                                "text:note-class=\"footnote\">"
-                                "<text:note-citation>1</text:note-citation><text:note-body>" TP(
-                                    "A footnote.") "</text:note-body></text:note> and<text:s "
-                                                   "text:c=\"3\"/>carers.")
-                                TP("Our "
-                                   "<office:annotation><dc:creator>Ann</dc:creator><dc:date>2024</"
-                                   "dc:date>" TP(
-                                       "A comment.") "</office:annotation>partners.<text:note "
-                                                     "text:note-class=\"endnote\"><text:note-"
-                                                     "citation>i</text:note-citation>"
-                                                     "<text:note-body>" TP(
-                                                         "An endnote.") "</text:note-body></"
-                                                                        "text:note>") "<table:"
-                                                                                      "table><"
-                                                                                      "table:table-"
-                                                                                      "row><table:"
-                                                                                      "table-"
-                                                                                      "cell>" TP("c"
-                                                                                                 "e"
-                                                                                                 "l"
-                                                                                                 "l"
-                                                                                                 " "
-                                                                                                 "o"
-                                                                                                 "n"
-                                                                                                 "e") "</table:table-cell><table:table-cell>" TP("cell two") "</table:table-cell></table:table-row></table:table><text:p/>",
-                &len);
+    unsigned char *zip = odt(
+        "<text:tracked-changes><text:changed-region text:id=\"c\"><text:deletion>" TP(
+            "gone") "</text:deletion></text:changed-region></text:tracked-changes>"
+                    "<text:h text:outline-level=\"1\">Our "
+                    "<text:span>plan</text:span></text:h>" TP(
+                        "We asked <text:span>service</text:span> users<text:note "
+                        "text:note-class=\"footnote\">"
+                        "<text:note-citation>1</text:note-citation><text:note-body>" TP(
+                            "A footnote.") "</text:note-body></text:note> and<text:s "
+                                           "text:c=\"3\"/>carers.")
+                        TP("Our "
+                           "<office:annotation><dc:creator>Ann</dc:creator><dc:date>2024</"
+                           "dc:date>" TP(
+                               "A comment.") "</office:annotation>partners.<text:note "
+                                             "text:note-class=\"endnote\"><text:note-"
+                                             "citation>i</text:note-citation>"
+                                             "<text:note-body>" TP(
+                                                 "An endnote.") "</text:note-body></"
+                                                                "text:note>") "<table:"
+                                                                              "table><"
+                                                                              "table:table-"
+                                                                              "row><table:"
+                                                                              "table-"
+                                                                              "cell>" TP(
+                                                                                  "c"
+                                                                                  "e"
+                                                                                  "l"
+                                                                                  "l"
+                                                                                  " "
+                                                                                  "o"
+                                                                                  "n"
+                                                                                  "e") "</"
+                                                                                       "table:"
+                                                                                       "table-cell>"
+                                                                                       "<table:"
+                                                                                       "table-"
+                                                                                       "cell>" TP(
+                                                                                           "cell "
+                                                                                           "two") "</table:table-cell></table:table-row></table:table><text:p/>",
+        &len);
     expect_text(HMMM_ODT, zip, len,
                 "Our plan\nWe asked service users and   carers.\nOur partners.\ncell one\ncell "
                 "two\n\nA footnote.\nAn endnote.\nA comment.\n");
