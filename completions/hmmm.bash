@@ -22,7 +22,7 @@ _hmmm()
             COMPREPLY=($(compgen -W "suggestion warning error never" -- "$cur"))
             return ;;
         --type)
-            COMPREPLY=($(compgen -W "text markdown html" -- "$cur"))
+            COMPREPLY=($(compgen -W "text markdown html docx odt" -- "$cur"))
             return ;;
         --color)
             COMPREPLY=($(compgen -W "auto always never" -- "$cur"))

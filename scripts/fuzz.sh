@@ -24,11 +24,11 @@ fi
 
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHMMM_FUZZ=ON \
     -DHMMM_SANITIZE="address;undefined" >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_markdown fuzz_rules fuzz_config fuzz_check \
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_markdown fuzz_rules fuzz_config fuzz_check fuzz_office \
     >/dev/null
 
 status=0
-for name in markdown rules config check; do
+for name in markdown rules config check office; do
     work=$(mktemp -d "${TMPDIR:-/tmp}/hmmm-fuzz-$name.XXXXXX")
     cp tests/fuzz/seeds/$name/* "$work/"
     [ -d tests/fuzz/regressions/$name ] && cp tests/fuzz/regressions/$name/* "$work/" 2>/dev/null || true

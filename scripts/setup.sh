@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libpcre2-dev libyaml-dev libmd4c-dev
-          libjansson-dev libgumbo-dev libcmocka-dev jq python3-jsonschema groff-base zsh
-          patch chromium)
+          libjansson-dev libgumbo-dev zlib1g-dev libexpat1-dev libcmocka-dev jq
+          python3-jsonschema groff-base zsh patch chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -20,6 +20,9 @@ struct hmmm_result {
     hm_vec errors; /* char *, in the arena */
     int binary;
     size_t words;
+    char *text; /* a Word or OpenDocument file's paragraphs, which the findings point into */
+    size_t text_len;
+    const char *unreadable; /* in the arena */
 };
 
 void hmmm_result_free(hmmm_result *res)
@@ -27,6 +30,7 @@ void hmmm_result_free(hmmm_result *res)
     if (!res)
         return;
     hm_free(res->items);
+    hm_free(res->text);
     hm_vec_free(&res->errors);
     hm_arena_free(&res->arena);
     hm_free(res);
@@ -60,6 +64,18 @@ const char *hmmm_result_error(const hmmm_result *res, size_t i)
 size_t hmmm_result_words(const hmmm_result *res)
 {
     return res ? res->words : 0;
+}
+
+const char *hmmm_result_text(const hmmm_result *res, size_t *len)
+{
+    if (len)
+        *len = res && res->text ? res->text_len : 0;
+    return res ? res->text : NULL;
+}
+
+const char *hmmm_result_unreadable(const hmmm_result *res)
+{
+    return res ? res->unreadable : NULL;
 }
 
 /* ---- directives -------------------------------------------------------- */
@@ -841,7 +857,31 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     hmmm_result *res = hm_calloc(1, sizeof *res);
     if (!res)
         return HMMM_ENOMEM;
-    const char *encoding = looks_binary(data, len) ? other_encoding(data, len) : NULL;
+    int office = type == HMMM_DOCX || type == HMMM_ODT;
+    if (office) {
+        /* The file's paragraphs are the document from here on. */
+        hm_buf text = {0}, why = {0};
+        int r = hm_office_text(type, data, len, &text, &why);
+        if (r == 0) {
+            res->text_len = text.len;
+            res->text = hm_buf_take(&text);
+        } else if (r > 0) {
+            res->unreadable = hm_arena_strndup(&res->arena, why.data, why.len);
+        }
+        hm_buf_free(&text);
+        hm_buf_free(&why);
+        if (r < 0 || (r == 0 && !res->text) || (r > 0 && !res->unreadable)) {
+            hmmm_result_free(res);
+            return HMMM_ENOMEM;
+        }
+        if (r > 0) {
+            *out = res;
+            return HMMM_OK;
+        }
+        data = res->text;
+        len = res->text_len;
+    }
+    const char *encoding = !office && looks_binary(data, len) ? other_encoding(data, len) : NULL;
     if (encoding) {
         hm_buf b = {0};
         char *msg = NULL;
@@ -858,7 +898,7 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
         *out = res;
         return HMMM_OK;
     }
-    if (looks_binary(data, len)) {
+    if (!office && looks_binary(data, len)) {
         res->binary = 1;
         *out = res;
         return HMMM_OK;
@@ -876,6 +916,7 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     int mr = type == HMMM_MARKDOWN
                  ? hm_markup_markdown(&plain, data, len, (flags & HMMM_CHECK_TERMINATED) != 0)
              : type == HMMM_HTML ? hm_markup_html(&plain, data, len)
+             : office            ? hm_markup_lines(&plain, data, len)
                                  : hm_markup_text(&plain, data, len);
     if (mr < 0)
         goto done;

@@ -196,10 +196,33 @@ int hm_markup_text(hm_plain *p, const char *data, size_t len);
  * it the document is copied first. */
 int hm_markup_markdown(hm_plain *p, const char *data, size_t len, int terminated);
 int hm_markup_html(hm_plain *p, const char *data, size_t len);
+/* Text whose lines are paragraphs (a Word or OpenDocument file's, from
+ * hm_office_text): checked as it is, except that no phrase runs from one
+ * line to the next, and no directive counts. */
+int hm_markup_lines(hm_plain *p, const char *data, size_t len);
 void hm_plain_free(hm_plain *p);
 /* Source offset of plain offset POS (START) or of the end of a match ending
  * at POS (exclusive). */
 size_t hm_plain_to_src(const hm_plain *p, size_t pos, int is_end);
+
+/* ---- office.c: Word and OpenDocument files → their paragraphs ---------- */
+
+/* The most bytes one part of a Word or OpenDocument file (its body, its
+ * footnotes…) may unpack to; and, once past HM_OFFICE_RATIO_FROM bytes, the
+ * most times its packed size. A file asking for more is refused. The XML
+ * of real documents packs 5 to 30 times, a long run of the same table row
+ * about 80; a zip bomb about 1,000. */
+#define HM_OFFICE_MAX_PART ((uint64_t)256 << 20)
+#define HM_OFFICE_RATIO 200u
+#define HM_OFFICE_RATIO_FROM ((uint64_t)16 << 20)
+
+/* Appends to TEXT the text of the Word (HMMM_DOCX) or OpenDocument
+ * (HMMM_ODT) file held in DATA: one paragraph a line, each ending with a
+ * line feed, the body's first, then the footnotes', the endnotes' and the
+ * comments'. Returns 0; -1 when out of memory; 1 when the file cannot be
+ * read as that type, with the reason in WHY ("not a readable Word document:
+ * the zip archive has no word/document.xml"). */
+int hm_office_text(hmmm_doctype type, const char *data, size_t len, hm_buf *text, hm_buf *why);
 
 /* ---- rules ------------------------------------------------------------- */
 

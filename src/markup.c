@@ -90,6 +90,34 @@ int hm_markup_text(hm_plain *p, const char *data, size_t len)
     return 0;
 }
 
+int hm_markup_lines(hm_plain *p, const char *data, size_t len)
+{
+    memset(p, 0, sizeof *p);
+    /* Each line feed becomes a blank line, which ends a phrase. */
+    if (hm_buf_grow(&p->own, len + len / 16 + 64) < 0)
+        return -1;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(data + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - data) : len;
+        size_t at = p->own.len;
+        if (end > i &&
+            (hm_buf_add(&p->own, data + i, end - i) < 0 || add_seg(p, at, end - i, i, end - i) < 0))
+            goto fail;
+        if (!nl)
+            break;
+        at = p->own.len;
+        if (hm_buf_add(&p->own, "\n\n", 2) < 0 || add_seg(p, at, 2, end, 1) < 0)
+            goto fail;
+        i = end + 1;
+    }
+    p->text = p->own.data;
+    p->len = p->own.len;
+    return 0;
+fail:
+    hm_plain_free(p);
+    return -1;
+}
+
 size_t hm_plain_to_src(const hm_plain *p, size_t pos, int is_end)
 {
     if (!p->n_segs)

@@ -1092,6 +1092,7 @@ int hmmm_doctype_for_path(const char *path)
         {".md", HMMM_MARKDOWN},  {".markdown", HMMM_MARKDOWN}, {".mdown", HMMM_MARKDOWN},
         {".mkd", HMMM_MARKDOWN}, {".mkdn", HMMM_MARKDOWN},     {".txt", HMMM_TEXT},
         {".text", HMMM_TEXT},    {".html", HMMM_HTML},         {".htm", HMMM_HTML},
+        {".docx", HMMM_DOCX},    {".odt", HMMM_ODT},
     };
     const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');

@@ -50,6 +50,8 @@ typedef enum hmmm_doctype {
     HMMM_TEXT = 0,
     HMMM_MARKDOWN = 1,
     HMMM_HTML = 2, /* visible text and alt and title attributes */
+    HMMM_DOCX = 3, /* a Word file: the text of its paragraphs (see hmmm_result_text) */
+    HMMM_ODT = 4,  /* an OpenDocument text file, likewise */
 } hmmm_doctype;
 
 /* The library's version string, for checking against HMMM_VERSION. */
@@ -60,8 +62,9 @@ HMMM_EXPORT const char *hmmm_level_name(hmmm_level level);
 /* Parses a level name; returns 0 and sets *out, or -1 if NAME is none. */
 HMMM_EXPORT int hmmm_level_parse(const char *name, hmmm_level *out);
 
-/* The document type for a file name: .md, .markdown, .mdown, .mkd → Markdown;
- * .txt, .text → text. Returns -1 for an unknown extension. */
+/* The document type for a file name: .md, .markdown, .mdown, .mkd, .mkdn →
+ * Markdown; .txt, .text → text; .html, .htm → HTML; .docx → Word; .odt →
+ * OpenDocument. Returns -1 for an unknown extension. */
 HMMM_EXPORT int hmmm_doctype_for_path(const char *path);
 
 /* ---- Diagnostics ------------------------------------------------------- */
@@ -258,7 +261,14 @@ typedef struct hmmm_result hmmm_result;
 /* Checks LEN bytes of DATA as a document of type TYPE. On HMMM_OK or
  * HMMM_ELIMIT *OUT holds the result (with HMMM_ELIMIT, the rules that ran
  * out of budget are listed by hmmm_result_error and the other findings are
- * complete). */
+ * complete).
+ *
+ * A Word (HMMM_DOCX) or OpenDocument (HMMM_ODT) file is given as the bytes
+ * of the file. Its text is taken out first, one paragraph a line, and the
+ * findings' offsets, lines and columns refer to that text
+ * (hmmm_result_text): line N is the Nth paragraph, and the column counts
+ * characters from the paragraph's start. A file that cannot be read as its
+ * type gives a result with no findings and hmmm_result_unreadable set. */
 HMMM_EXPORT hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, size_t len,
                                    hmmm_doctype type, hmmm_result **out);
 
@@ -283,6 +293,17 @@ HMMM_EXPORT size_t hmmm_result_error_count(const hmmm_result *res);
 HMMM_EXPORT const char *hmmm_result_error(const hmmm_result *res, size_t i);
 /* The number of words of prose checked. */
 HMMM_EXPORT size_t hmmm_result_words(const hmmm_result *res);
+/* The text the findings' positions refer to when it is not the document
+ * that was given: a Word or OpenDocument file's paragraphs, one a line
+ * (each line ends with a line feed), the body's first, then those of the
+ * footnotes, the endnotes and the comments. Its length goes in *LEN (when
+ * LEN is not NULL). NULL for the other types, whose findings point into the
+ * document itself. */
+HMMM_EXPORT const char *hmmm_result_text(const hmmm_result *res, size_t *len);
+/* Why the document could not be read as its type ("not a readable Word
+ * document: the zip archive is cut short …"), or NULL when it was read.
+ * Such a document has no findings. */
+HMMM_EXPORT const char *hmmm_result_unreadable(const hmmm_result *res);
 
 /* Frees a string the library returned. */
 HMMM_EXPORT void hmmm_free(void *p);

@@ -122,9 +122,12 @@ char *rule_help_text(const hmmm_rule *r, int markdown);
 /* A formatter writing to OUT; RS is the ruleset in use (SARIF describes
  * every rule). NULL when out of memory. */
 formatter *formatter_new(out_format fmt, FILE *out, int color, const hmmm_ruleset *rs);
-/* One checked file: its findings at or above min_level. Both return -1
- * when out of memory: the output is then incomplete. */
-int formatter_file(formatter *f, const char *path, const char *data, size_t len,
+/* One checked file: its findings at or above min_level. DATA is the text
+ * they point into: the file itself, or the text taken out of a Word or
+ * OpenDocument file (EXTRACTED), whose byte offsets mean nothing in the
+ * file. Both return -1 when out of memory: the output is then
+ * incomplete. */
+int formatter_file(formatter *f, const char *path, const char *data, size_t len, int extracted,
                    const hmmm_finding *const *findings, size_t n);
 int formatter_end(formatter *f, const summary *s);
 void formatter_free(formatter *f);
@@ -135,9 +138,10 @@ typedef struct report report;
 /* A report writing to OUT; RS is the ruleset in use. NULL when out of
  * memory. */
 report *report_new(FILE *out, const hmmm_ruleset *rs);
-/* One checked file: its text and findings (as formatter_file). -1 when out
- * of memory, once: the page is then not written. */
-int report_file(report *r, const char *path, const char *data, size_t len,
+/* One checked file: its text and findings (as formatter_file; PARAGRAPHS
+ * when the text is a Word or OpenDocument file's, one paragraph a line).
+ * -1 when out of memory, once: the page is then not written. */
+int report_file(report *r, const char *path, const char *data, size_t len, int paragraphs,
                 const hmmm_finding *const *findings, size_t n);
 /* Writes the page. -1 when out of memory (nothing is written). */
 int report_end(report *r, const summary *s);

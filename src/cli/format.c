@@ -33,6 +33,7 @@ struct formatter {
     size_t len, cap;
     int short_of_memory; /* JSON: the buffer could not grow during a dump */
     report *html;        /* html: the page being made */
+    int extracted;       /* the file being written is a Word or OpenDocument file's text */
 };
 
 /* Each returns 0, or -1 when it ran out of memory (the output may then be
@@ -892,24 +893,24 @@ static json_t *sarif_result(formatter *f, const char *uri, const char *data, siz
            *art = json_object(), *reg = json_object(), *snip = json_object(), *locs = json_array();
     char *text = message_with_suggestions(x);
     const rule_json *parts = rule_parts(f, x->rule);
-    int bad = !o || !msg || !loc || !phys || !art || !reg || !snip || !locs || !text || !parts ||
-              set(o, "ruleId", jstr(x->rule->id)) < 0 ||
-              set(o, "ruleIndex", json_integer((json_int_t)parts->index)) < 0 ||
-              set(o, "level", json_string(sarif_level(x->level))) < 0 ||
-              set(msg, "text", jstr(text)) < 0 || set(art, "uri", jstr(uri)) < 0 ||
-              set(reg, "startLine", json_integer(x->line)) < 0 ||
-              set(reg, "startColumn", json_integer(x->column)) < 0 ||
-              set(reg, "endLine", json_integer(x->end_line)) < 0 ||
-              set(reg, "endColumn", json_integer(x->end_column)) < 0 ||
-              set(reg, "byteOffset", json_integer((json_int_t)x->offset)) < 0 ||
-              set(reg, "byteLength", json_integer((json_int_t)x->length)) < 0 ||
-              set(snip, "text", jstr(x->match)) < 0 || set(reg, "snippet", json_incref(snip)) < 0 ||
-              set(phys, "artifactLocation", json_incref(art)) < 0 ||
-              set(phys, "region", json_incref(reg)) < 0 ||
-              set(loc, "physicalLocation", json_incref(phys)) < 0 ||
-              json_array_append(locs, loc) < 0 || set(o, "message", json_incref(msg)) < 0 ||
-              set(o, "locations", json_incref(locs)) < 0 ||
-              set(o, "partialFingerprints", json_pack("{s:s}", "hmmm/v1", print)) < 0;
+    int bad =
+        !o || !msg || !loc || !phys || !art || !reg || !snip || !locs || !text || !parts ||
+        set(o, "ruleId", jstr(x->rule->id)) < 0 ||
+        set(o, "ruleIndex", json_integer((json_int_t)parts->index)) < 0 ||
+        set(o, "level", json_string(sarif_level(x->level))) < 0 ||
+        set(msg, "text", jstr(text)) < 0 || set(art, "uri", jstr(uri)) < 0 ||
+        set(reg, "startLine", json_integer(x->line)) < 0 ||
+        set(reg, "startColumn", json_integer(x->column)) < 0 ||
+        set(reg, "endLine", json_integer(x->end_line)) < 0 ||
+        set(reg, "endColumn", json_integer(x->end_column)) < 0 ||
+        (!f->extracted && (set(reg, "byteOffset", json_integer((json_int_t)x->offset)) < 0 ||
+                           set(reg, "byteLength", json_integer((json_int_t)x->length)) < 0)) ||
+        set(snip, "text", jstr(x->match)) < 0 || set(reg, "snippet", json_incref(snip)) < 0 ||
+        set(phys, "artifactLocation", json_incref(art)) < 0 ||
+        set(phys, "region", json_incref(reg)) < 0 ||
+        set(loc, "physicalLocation", json_incref(phys)) < 0 || json_array_append(locs, loc) < 0 ||
+        set(o, "message", json_incref(msg)) < 0 || set(o, "locations", json_incref(locs)) < 0 ||
+        set(o, "partialFingerprints", json_pack("{s:s}", "hmmm/v1", print)) < 0;
     free(text);
     json_decref(msg);
     json_decref(loc);
@@ -1081,7 +1082,7 @@ static int checkstyle_end(formatter *f, const summary *s)
 static int html_file(formatter *f, const char *path, const char *data, size_t len,
                      const hmmm_finding *const *fs, size_t n)
 {
-    return report_file(f->html, path, data, len, fs, n);
+    return report_file(f->html, path, data, len, f->extracted, fs, n);
 }
 
 static int html_end(formatter *f, const summary *s)
@@ -1122,9 +1123,12 @@ formatter *formatter_new(out_format fmt, FILE *out, int color, const hmmm_rulese
     return f;
 }
 
-int formatter_file(formatter *f, const char *path, const char *data, size_t len,
+int formatter_file(formatter *f, const char *path, const char *data, size_t len, int extracted,
                    const hmmm_finding *const *findings, size_t n)
 {
+    /* SARIF's byte offsets are into the file: they are left out when the
+     * findings point into a text taken out of it. */
+    f->extracted = extracted;
     int r = f->ops->file(f, path, data, len, findings, n);
     if (n || f->ops == &ops[FMT_JSON])
         f->files++;

@@ -297,7 +297,9 @@ static void check_doc(server *s, document *d, const char *text, const char *lang
                                              : -1;
     if (type < 0)
         type = hmmm_doctype_for_path(d->path ? d->path : d->uri);
-    if (type < 0)
+    /* The editor sends text: a Word or OpenDocument file is read from the
+     * command line, and what an editor shows of one is checked as text. */
+    if (type < 0 || type == HMMM_DOCX || type == HMMM_ODT)
         type = HMMM_TEXT;
     if (hmmm_check_with(d->rules->rs, d->text, d->len, (hmmm_doctype)type,
                         HMMM_CHECK_TERMINATED | (s->o->mentions ? HMMM_CHECK_MENTIONS : 0),

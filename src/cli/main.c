@@ -265,11 +265,22 @@ static int fix_job(const options *o, const hmmm_ruleset *rs, job *j, int min_lev
                    hmmm_result **after, outcome *out)
 {
     fix_edit *edits = NULL;
-    size_t n_edits = 0, fixed_len = 0;
-    char *text = fix_apply(j->in.data, j->in.len, *shown, *k, &fixed_len, &edits, &n_edits);
+    size_t n_edits = 0, fixed_len = 0, text_len;
+    /* A Word or OpenDocument file: its text, which cannot be written back. */
+    const char *of_file = hmmm_result_text(j->res, &text_len);
+    char *text = of_file
+                     ? fix_apply(of_file, text_len, *shown, *k, &fixed_len, &edits, &n_edits)
+                     : fix_apply(j->in.data, j->in.len, *shown, *k, &fixed_len, &edits, &n_edits);
     int r = 0;
     if (!text) {
         errorf("%s: out of memory fixing it", j->display);
+        r = -1;
+    } else if (n_edits && of_file) {
+        int word = doc_type(o, j->display) == HMMM_DOCX;
+        errorf("%s: %s %s: make the changes in %s", j->display,
+               o->diff ? "--diff cannot show changes to" : "--fix cannot rewrite",
+               word ? "a Word document" : "an OpenDocument text",
+               word ? "Word" : "your word processor");
         r = -1;
     } else if (n_edits && o->diff) {
         if (fix_diff(stdout, j->display, j->in.data, j->in.len, text, fixed_len, edits, n_edits) <
@@ -361,6 +372,11 @@ static void report_job(pool *p, job *j)
             notef("%s: binary file, not checked", j->display);
         goto done;
     }
+    if (hmmm_result_unreadable(j->res)) {
+        fprintf(stderr, "%s: error: %s\n", j->display, hmmm_result_unreadable(j->res));
+        out->trouble = 1;
+        goto done;
+    }
     report_errors(j->display, j->res, out);
     size_t k = 0;
     const hmmm_finding **shown = shown_findings(j->res, min_level, &k);
@@ -369,10 +385,16 @@ static void report_job(pool *p, job *j)
         out->trouble = 1;
         goto done;
     }
-    /* With --fix, what is reported is what is left in the fixed text. */
+    /* With --fix, what is reported is what is left in the fixed text. The
+     * findings of a Word or OpenDocument file point into its text. */
     const hmmm_result *res = j->res;
-    const char *data = j->in.data;
     size_t len = j->in.len;
+    const char *data = hmmm_result_text(res, &len);
+    int extracted = data != NULL;
+    if (!extracted) {
+        data = j->in.data;
+        len = j->in.len;
+    }
     hmmm_result *after = NULL;
     char *fixed = NULL;
     if ((o->fix || o->diff) && k &&
@@ -392,7 +414,7 @@ static void report_job(pool *p, job *j)
     sum->files++;
     sum->findings += k;
     sum->words += hmmm_result_words(res);
-    if (fmt && formatter_file(fmt, j->display, data, len, shown, k) < 0) {
+    if (fmt && formatter_file(fmt, j->display, data, len, extracted, shown, k) < 0) {
         errorf("%s: out of memory writing its findings", j->display);
         out->trouble = 1;
     }

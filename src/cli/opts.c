@@ -31,7 +31,8 @@ static const char usage_text[] =
     "      --fail-on LEVEL     exit 1 when a finding at or above LEVEL is reported:\n"
     "                          suggestion, warning, error (default) or never\n"
     "      --stdin-filename NAME  the name (and type) of the document on stdin\n"
-    "      --type TYPE         text, markdown or html (default: from the file name)\n"
+    "      --type TYPE         text, markdown, html, docx (Word) or odt (OpenDocument);\n"
+    "                          default: from the file name\n"
     "      --color WHEN        auto, always or never (NO_COLOR is honoured)\n"
     "  -j, --jobs N            files checked in parallel (default: one per processor)\n"
     "      --fix               put the first suggestion in place of each finding\n"
@@ -214,8 +215,12 @@ int parse_options(int argc, char **argv, options *o)
                 o->type = HMMM_MARKDOWN;
             else if (!strcmp(optarg, "html"))
                 o->type = HMMM_HTML;
+            else if (!strcmp(optarg, "docx"))
+                o->type = HMMM_DOCX;
+            else if (!strcmp(optarg, "odt"))
+                o->type = HMMM_ODT;
             else
-                return bad("unknown type '%s' (use text, markdown or html)", optarg);
+                return bad("unknown type '%s' (use text, markdown, html, docx or odt)", optarg);
             break;
         case OPT_COLOR:
             if (!strcmp(optarg, "auto"))

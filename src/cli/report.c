@@ -512,7 +512,7 @@ static void add_level_counts(page *p, const size_t by_level[3])
         adds(p, "no findings");
 }
 
-int report_file(report *r, const char *path, const char *data, size_t len,
+int report_file(report *r, const char *path, const char *data, size_t len, int paragraphs,
                 const hmmm_finding *const *fs, size_t n)
 {
     if (r->failed)
@@ -560,7 +560,11 @@ int report_file(report *r, const char *path, const char *data, size_t len,
     } else {
         adds(p, "No findings in this file");
     }
-    adds(p, ".</p>\n<div class=\"doc\">");
+    adds(p, ".</p>\n");
+    if (paragraphs)
+        adds(p, "<p>The document's text as hmmm read it: one paragraph a line, the body first, "
+                "then the footnotes, the endnotes and the comments.</p>\n");
+    adds(p, "<div class=\"doc\">");
     if (add_marked_text(p, data, len, fs, n, base) < 0) {
         r->failed = 1;
         return -1;
@@ -577,7 +581,8 @@ int report_file(report *r, const char *path, const char *data, size_t len,
         addf(p, "<li id=\"item-%zu\" data-rule=\"rule-%zu\"><div class=\"fi\">", base + k + 1,
              st ? st->index : 0);
         add_badge(p, x->level);
-        addf(p, " <a href=\"#finding-%zu\">line %u, column %u</a>: <q>", base + k + 1, x->line,
+        addf(p, " <a href=\"#finding-%zu\">%s %u, %s %u</a>: <q>", base + k + 1,
+             paragraphs ? "paragraph" : "line", x->line, paragraphs ? "character" : "column",
              x->column);
         add_text(p, x->match, 0);
         adds(p, "</q><p class=\"msg\">");

@@ -1,6 +1,7 @@
 /* walk.c - turns the paths on the command line into the list of files to
  * check: folders are walked in sorted order, skipping hidden entries,
- * node_modules, ignored paths and files of no known type. */
+ * node_modules, ignored paths, files of no known type and the lock files
+ * of open Word documents. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -101,7 +102,9 @@ static int walk(const char *dir, const hmmm_config *cfg, file_list *fl, visit *s
                 rc = walk(full, cfg, fl, stack, depth + 1);
             }
         } else if (S_ISREG(st.st_mode) && hmmm_doctype_for_path(full) >= 0 &&
-                   !hmmm_config_ignores(cfg, full)) {
+                   strncmp(names[i], "~$", 2) != 0 && !hmmm_config_ignores(cfg, full)) {
+            /* (~$draft.docx is the lock file Word keeps beside an open
+             * document, not a document.) */
             rc = add_path(fl, full);
         }
         free(full);

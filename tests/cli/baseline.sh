@@ -6,7 +6,9 @@
 #   - lines added above the findings do not bring them back;
 #   - a new finding is reported, alone, and sets the exit status;
 #   - the same words in the same place count: two known, a third is new;
-#   - changing the words around a finding makes it new.
+#   - changing the words around a finding makes it new;
+#   - a Word document's findings are known by the words around them in its
+#     text: paragraphs added above do not bring them back, a new one is new.
 set -u
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh" "$1"
 check() { "$HMMM" --no-config -f line --fail-on warning "$@" > out 2> err; rc=$?; }
@@ -43,4 +45,28 @@ printf 'We asked service users today.\nThey met service users today.\n' > twice.
 check --baseline twice.json twice.md
 grep -q '^twice.md:2:' out && [ "$(wc -l < out)" -eq 1 ] ||
     fail "changed words around: reported $(cat out)"
+
+# A Word document, then the same with a paragraph above and one more finding.
+cp "$ROOT/examples/strategy-draft.docx" draft.docx
+all=$("$HMMM" --no-config -f line draft.docx | wc -l)
+[ "$all" -gt 10 ] || fail "Word: only $all findings in the example"
+check --write-baseline word.json draft.docx
+[ $rc -eq 0 ] && [ "$(grep -c '"rule":' word.json)" -eq "$all" ] ||
+    fail "Word: --write-baseline: exit $rc, $(grep -c '"rule":' word.json) of $all findings"
+python3 - <<'PY' || fail "Word: could not make the changed document"
+import zipfile
+with zipfile.ZipFile("draft.docx") as old, zipfile.ZipFile("changed.docx", "w") as new:
+    for info in old.infolist():
+        data = old.read(info.filename)
+        if info.filename == "word/document.xml":
+            add = (b'<w:p><w:r><w:t>A new first paragraph.</w:t></w:r></w:p>')
+            data = data.replace(b"<w:body>", b"<w:body>" + add)
+            data = data.replace(b"</w:body>", b'<w:p><w:r><w:t>Later we asked service users '
+                                b'again.</w:t></w:r></w:p></w:body>')
+        new.writestr(info, data)
+PY
+mv changed.docx draft.docx
+check --baseline word.json draft.docx
+[ $rc -eq 1 ] && [ "$(wc -l < out)" -eq 1 ] && grep -q '^draft.docx:16:.*service-users' out ||
+    fail "Word: against the baseline: exit $rc, reported $(cat out)"
 exit $failed

@@ -2,7 +2,7 @@
 # the inputs that once found a bug (tests/fuzz/regressions/NAME), in
 # ctest. With -DHMMM_FUZZ=ON (clang) they are also built as libFuzzer
 # programs, fuzz_NAME; scripts/fuzz.sh runs them.
-set(HMMM_FUZZ_TARGETS markdown rules config check)
+set(HMMM_FUZZ_TARGETS markdown rules config check office)
 foreach(name IN LISTS HMMM_FUZZ_TARGETS)
   add_executable(fuzz_replay_${name} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${name}.c
     ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/replay.c)

@@ -7,10 +7,14 @@
 # memory. Nothing is lost without a word.
 #
 #   tests/torture/torture.sh HMMM FAILMALLOC.so
+#
+# TORTURE_ONLY=REGEX runs only the scenarios whose arguments match it
+# (grep -E), e.g. TORTURE_ONLY='docx|odt' for the Word and OpenDocument ones.
 set -uo pipefail
 hmmm=$(realpath "$1")
 shim=$(realpath "$2")
-example=$(cd "$(dirname "$0")/../.." && pwd)/examples/strategy-draft.md
+root=$(cd "$(dirname "$0")/../.." && pwd)
+example=$root/examples/strategy-draft.md
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -71,6 +75,11 @@ cat >page.html <<'EOF'
 <table>service users<tr><td>empowered</td></tr></table>
 <img alt="service users" src="a.png"><!-- hmmm off --><p>service users</p></body></html>
 EOF
+# A Word draft (a phrase split by formatting, a table, notes, a comment),
+# an OpenDocument one, and a Word file whose XML is broken.
+cp "$root/tests/cli/cases/office-format-line/draft.docx" draft.docx
+cp "$root/tests/cli/cases/office-odt/draft.odt" draft.odt
+cp "$root/tests/cli/cases/office-unreadable/malformed.docx" broken.docx
 mkdir -p tree/sub
 cp draft.md tree/a.md
 cp draft.txt tree/sub/b.txt
@@ -90,6 +99,10 @@ scenarios=(
   "--no-builtin --rules rules.yaml --baseline base.json draft.md draft.txt"
   "test --no-config --no-builtin rules.yaml"
   "explain --no-builtin --rules rules.yaml market shaping"
+  "--no-builtin --rules rules.yaml --format pretty draft.docx draft.odt broken.docx"
+  "--no-builtin --rules rules.yaml --format html draft.docx draft.odt"
+  "--no-builtin --rules rules.yaml --format sarif -j 2 draft.docx draft.odt"
+  "--no-builtin --rules rules.yaml --write-baseline base-word.json draft.docx"
 )
 # With the built-in packs (a few hundred allocations each: their rules and
 # patterns are baked into hmmm).
@@ -164,6 +177,9 @@ run_scenario() {
 }
 
 for s in "${scenarios[@]}"; do
+  if [ -n "${TORTURE_ONLY:-}" ] && ! grep -qE -- "$TORTURE_ONLY" <<<"$s"; then
+    continue
+  fi
   run_scenario "$s"
 done
 echo "torture: $total runs, $fails misbehaved"

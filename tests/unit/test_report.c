@@ -58,7 +58,7 @@ static char *page_for(const char *text, size_t n, hmmm_doctype type)
     FILE *f = open_memstream(&out, &out_len);
     report *r = report_new(f, rs);
     assert_non_null(r);
-    assert_int_equal(report_file(r, "doc.md", text, n, fs, k), 0);
+    assert_int_equal(report_file(r, "doc.md", text, n, 0, fs, k), 0);
     summary s = {.files = 1, .findings = k, .words = hmmm_result_words(res)};
     for (size_t i = 0; i < k; i++)
         s.by_level[fs[i]->level]++;
