@@ -14,8 +14,9 @@
  * w:cr as a space. Not taken: deleted and moved-away text (w:del,
  * w:moveFrom), field codes (w:instrText, and anything between a field's
  * begin and separate marks, deleted marks included; its result is kept),
- * the fallback copy of a text box (mc:Fallback), and the separators of the
- * notes.
+ * the fallback copy of a text box (mc:Fallback), hidden text (w:vanish in
+ * a run's own properties; a style's is not followed), and the separators
+ * of the notes.
  *
  * OpenDocument: text:p and text:h, white space collapsed as the format
  * says, text:s as spaces, text:tab, text:line-break as a space. The notes'
@@ -131,6 +132,8 @@ typedef struct office {
     uint64_t instr;   /* bit L: field L is in its codes */
     unsigned fields;  /* fields open */
     unsigned in_code; /* fields open that are in their codes */
+    int run_props;    /* in the w:rPr of a run (skip is 1 there) */
+    unsigned hidden;  /* > 0: the run at this depth is hidden text (w:vanish) */
     /* OpenDocument */
     unsigned in_note_body, in_annotation;
     int note_stream;
@@ -560,6 +563,15 @@ static void XMLCALL docx_start(void *ud, const XML_Char *name, const XML_Char **
      * whose end was deleted still ends there. */
     if (w && !strcmp(w, "fldChar"))
         on_field_char(o, attr(atts, "fldCharType"));
+    /* Hidden text (w:vanish set on the run itself) is not on the page. */
+    if (o->run_props && o->skip == 1 && w && !strcmp(w, "vanish")) {
+        const char *val = attr(atts, "val");
+        int on = !val || !(!strcmp(val, "0") || !strcmp(val, "false") || !strcmp(val, "off"));
+        if (on && !o->hidden)
+            o->hidden = o->runs;
+        else if (!on && o->hidden == o->runs)
+            o->hidden = 0;
+    }
     if (o->skip) {
         o->skip++;
         return;
@@ -579,11 +591,12 @@ static void XMLCALL docx_start(void *ud, const XML_Char *name, const XML_Char **
     } else if (!strcmp(w, "del") || !strcmp(w, "moveFrom") || !strcmp(w, "pPr") ||
                !strcmp(w, "rPr") || !strcmp(w, "sectPr")) {
         o->skip = 1;
+        o->run_props = o->runs && !strcmp(w, "rPr");
     } else if (!strcmp(w, "footnote") || !strcmp(w, "endnote")) {
         const char *type = attr(atts, "type");
         if (type && strcmp(type, "normal"))
             o->skip = 1; /* a separator, drawn by Word, not written */
-    } else if (o->runs && !o->in_code) {
+    } else if (o->runs && !o->in_code && !o->hidden) {
         if (!strcmp(w, "tab") || !strcmp(w, "ptab"))
             add(o, "\t", 1);
         else if (!strcmp(w, "br") || !strcmp(w, "cr"))
@@ -599,7 +612,8 @@ static void XMLCALL docx_end(void *ud, const XML_Char *name)
     if (o->rc)
         return;
     if (o->skip) {
-        o->skip--;
+        if (--o->skip == 0)
+            o->run_props = 0;
         return;
     }
     const char *w = word(name);
@@ -607,16 +621,18 @@ static void XMLCALL docx_end(void *ud, const XML_Char *name)
         return;
     if (!strcmp(w, "p"))
         close_para(o);
-    else if (!strcmp(w, "r") && o->runs)
+    else if (!strcmp(w, "r") && o->runs) {
+        if (o->hidden == o->runs)
+            o->hidden = 0;
         o->runs--;
-    else if (!strcmp(w, "t") && o->in_t)
+    } else if (!strcmp(w, "t") && o->in_t)
         o->in_t--;
 }
 
 static void XMLCALL docx_chars(void *ud, const XML_Char *s, int n)
 {
     office *o = ud;
-    if (!o->rc && !o->skip && o->in_t && !o->in_code && n > 0)
+    if (!o->rc && !o->skip && o->in_t && !o->in_code && !o->hidden && n > 0)
         add_chars(o, s, (size_t)n);
 }
 
@@ -745,7 +761,8 @@ static int read_part(office *o, const char *name, int base)
     o->xp = xp;
     o->part = name;
     o->base = base;
-    o->depth = o->skip = o->in_t = o->runs = o->fields = o->in_code = 0;
+    o->depth = o->skip = o->in_t = o->runs = o->fields = o->in_code = o->hidden = 0;
+    o->run_props = 0;
     o->in_note_body = o->in_annotation = 0;
     o->instr = 0;
     o->note_stream = FOOTNOTES;

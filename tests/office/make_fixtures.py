@@ -210,7 +210,10 @@ FIELDS_DOCX = docx(
        p(r('In the box: service users.')) +
        '</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>',
        r(' After the box.')),
-     p(r('Comment mark: <!-- hmmm off --> service users.'))])
+     p(r('Comment mark: <!-- hmmm off --> service users.')),
+     p(r('Shown. '), '<w:r><w:rPr><w:b/><w:vanish/></w:rPr><w:t>Hidden: service users. </w:t></w:r>',
+       r('Not hidden: '), '<w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t>bed blocking</w:t></w:r>',
+       r('.'))])
 
 # ---- OpenDocument -----------------------------------------------------------
 

@@ -216,6 +216,26 @@ static void docx_deletions_and_fallbacks_are_skipped(void **state)
     free(zip);
 }
 
+/* Hidden text (w:vanish on the run) is not on the page; w:vanish="0" turns
+ * it off, and a paragraph mark's own properties hide nothing. */
+static void docx_hidden_text_is_skipped(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *zip =
+        docx(P("<w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>" R(
+                 "Shown ") "<w:r><w:rPr><w:b/><w:vanish/></w:rPr><w:t>hidden "
+                           "</w:t><w:tab/></w:r>" R("and ") "<w:r><w:rPr><w:vanish "
+                                                            "w:val=\"0\"/></w:rPr><w:t>not "
+                                                            "hidden</w:t></w:r>"
+                                                            "<w:r><w:rPr><w:vanish "
+                                                            "w:val=\"true\"/></w:rPr><w:t> "
+                                                            "gone</w:t></w:r>" R(".")) P(R("next")),
+             &len);
+    expect_text(HMMM_DOCX, zip, len, "Shown and not hidden.\nnext\n");
+    free(zip);
+}
+
 static void docx_deep_paragraphs(void **state)
 {
     (void)state;
@@ -750,6 +770,7 @@ int main(void)
         cmocka_unit_test(docx_field_codes_are_skipped),
         cmocka_unit_test(docx_deep_fields),
         cmocka_unit_test(docx_deletions_and_fallbacks_are_skipped),
+        cmocka_unit_test(docx_hidden_text_is_skipped),
         cmocka_unit_test(docx_deep_paragraphs),
         cmocka_unit_test(docx_notes_and_comments_follow_the_body),
         cmocka_unit_test(docx_stored_and_strict),
