@@ -8,7 +8,10 @@
  * formatting ("service" in bold, " users" plain) is still one phrase. Each
  * paragraph (a heading, a table cell, a list item, a paragraph of a note or
  * a comment) becomes one line, in this order: the body, the footnotes, the
- * endnotes, the comments. Line N of the text is paragraph N.
+ * endnotes, the comments. Line N of the text is paragraph N. A Word file's
+ * parts are those its relationships name (_rels/.rels for the body, the
+ * body's own for the notes and comments); without them, where Word puts
+ * them.
  *
  * Word: the text of w:t in the runs of each w:p, w:tab as a tab, w:br and
  * w:cr as a space. Not taken: deleted and moved-away text (w:del,
@@ -99,6 +102,11 @@ static void z_free(voidpf opaque, voidpf p)
 /* Where a paragraph's line goes: one of the four parts of the text, or
  * after the paragraph that holds it. */
 enum { BODY, FOOTNOTES, ENDNOTES, COMMENTS, N_STREAMS, AFTER = N_STREAMS };
+/* Not a stream: the part being read is a Word file's list of
+ * relationships, which names the other parts. */
+enum { RELS = AFTER + 1 };
+/* The longest part name followed from a relationship. */
+#define MAX_PART_NAME 512
 
 /* Paragraphs nested deeper than this share the innermost line. */
 #define MAX_NEST 8
@@ -129,11 +137,14 @@ typedef struct office {
     unsigned skip;         /* > 0 inside an element whose content is not text */
     /* Word */
     unsigned in_t, runs;
-    uint64_t instr;   /* bit L: field L is in its codes */
-    unsigned fields;  /* fields open */
-    unsigned in_code; /* fields open that are in their codes */
-    int run_props;    /* in the w:rPr of a run (skip is 1 there) */
-    unsigned hidden;  /* > 0: the run at this depth is hidden text (w:vanish) */
+    uint64_t instr;           /* bit L: field L is in its codes */
+    unsigned fields;          /* fields open */
+    unsigned in_code;         /* fields open that are in their codes */
+    int run_props;            /* in the w:rPr of a run (skip is 1 there) */
+    unsigned hidden;          /* > 0: the run at this depth is hidden text (w:vanish) */
+    char *part_of[N_STREAMS]; /* the part each stream is read from, when a relationship says */
+    const char *rels_dir;     /* the folder the relationships being read are relative to */
+    unsigned rels_want;       /* bit S: take the part for stream S from them */
     /* OpenDocument */
     unsigned in_note_body, in_annotation;
     int note_stream;
@@ -636,6 +647,72 @@ static void XMLCALL docx_chars(void *ud, const XML_Char *s, int n)
         add_chars(o, s, (size_t)n);
 }
 
+/* ---- Word's relationships ---------------------------------------------- */
+
+#define RELS_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+
+/* TARGET, relative to folder DIR ("" or ending in '/') unless it starts
+ * with '/', as a part name: no leading '/', "." and ".." resolved. NULL when
+ * out of memory; "" when too long. */
+static char *part_name(const char *dir, const char *target)
+{
+    char *out = hm_malloc(MAX_PART_NAME + 1);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    const char *from[2] = {target[0] == '/' ? "" : dir, target};
+    for (int k = 0; k < 2; k++) {
+        for (const char *p = from[k]; *p;) {
+            size_t seg = strcspn(p, "/");
+            if ((seg == 1 && p[0] == '.') || seg == 0) {
+                /* nothing */
+            } else if (seg == 2 && p[0] == '.' && p[1] == '.') {
+                while (n && out[n - 1] != '/')
+                    n--;
+                if (n)
+                    n--;
+            } else {
+                if (n + (n ? 1 : 0) + seg > MAX_PART_NAME) {
+                    out[0] = '\0';
+                    return out;
+                }
+                if (n)
+                    out[n++] = '/';
+                memcpy(out + n, p, seg);
+                n += seg;
+            }
+            p += seg + (p[seg] == '/');
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    office *o = ud;
+    const char *l = in_ns(name, RELS_NS);
+    if (o->rc || !l || strcmp(l, "Relationship"))
+        return;
+    const char *type = attr(atts, "Type"), *target = attr(atts, "Target");
+    const char *mode = attr(atts, "TargetMode");
+    if (!type || !target || (mode && !strcmp(mode, "External")))
+        return;
+    const char *kind = strrchr(type, '/');
+    kind = kind ? kind + 1 : type;
+    int s = !strcmp(kind, "officeDocument") ? BODY
+            : !strcmp(kind, "footnotes")    ? FOOTNOTES
+            : !strcmp(kind, "endnotes")     ? ENDNOTES
+            : !strcmp(kind, "comments")     ? COMMENTS
+                                            : -1;
+    if (s < 0 || !(o->rels_want >> s & 1) || o->part_of[s])
+        return;
+    if (!(o->part_of[s] = part_name(o->rels_dir, target))) {
+        o->rc = NOMEM;
+        XML_StopParser(o->xp, XML_FALSE);
+    }
+}
+
 /* ---- OpenDocument ------------------------------------------------------- */
 
 static void XMLCALL odt_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -767,7 +844,9 @@ static int read_part(office *o, const char *name, int base)
     o->instr = 0;
     o->note_stream = FOOTNOTES;
     XML_SetUserData(xp, o);
-    if (o->type == HMMM_DOCX) {
+    if (base == RELS) {
+        XML_SetElementHandler(xp, rels_start, NULL);
+    } else if (o->type == HMMM_DOCX) {
         XML_SetElementHandler(xp, docx_start, docx_end);
         XML_SetCharacterDataHandler(xp, docx_chars);
     } else {
@@ -803,6 +882,52 @@ static int read_body(office *o, const char *name, const char *other, const char 
     return found == FOUND ? read_part(o, name, BODY) : found;
 }
 
+/* A Word file: the parts its relationships name (the package's for the
+ * body, the body's for the notes and comments), or where Word puts them
+ * when a file has no relationships to say. */
+static int read_word(office *o)
+{
+    o->rels_dir = "";
+    o->rels_want = 1u << BODY;
+    int rc = read_part(o, "_rels/.rels", RELS);
+    const char *body =
+        o->part_of[BODY] && *o->part_of[BODY] ? o->part_of[BODY] : "word/document.xml";
+    if (rc == OK)
+        rc = read_body(o, body, "content.xml", "an OpenDocument file (.odt)");
+    if (rc != OK)
+        return rc;
+    /* The body's relationships: "word/document.xml" has
+     * "word/_rels/document.xml.rels". */
+    const char *slash = strrchr(body, '/');
+    size_t dir_len = slash ? (size_t)(slash - body) + 1 : 0;
+    hm_buf dir = {0}, rels = {0};
+    member m;
+    int found = 0;
+    if (hm_buf_add(&dir, body, dir_len) < 0 || hm_buf_add(&rels, body, dir_len) < 0 ||
+        hm_buf_adds(&rels, "_rels/") < 0 || hm_buf_adds(&rels, body + dir_len) < 0 ||
+        hm_buf_adds(&rels, ".rels") < 0)
+        rc = NOMEM;
+    if (rc == OK && (found = zip_find(o, rels.data, &m)) == FOUND) {
+        o->rels_dir = dir.data;
+        o->rels_want = 1u << FOOTNOTES | 1u << ENDNOTES | 1u << COMMENTS;
+        rc = read_part(o, rels.data, RELS);
+    } else if (found < 0 || found == BAD) {
+        rc = found;
+    }
+    static const char *const usual[N_STREAMS] = {NULL, "word/footnotes.xml", "word/endnotes.xml",
+                                                 "word/comments.xml"};
+    for (int s = FOOTNOTES; s <= COMMENTS && rc == OK; s++) {
+        /* With relationships, only the parts they name are the document's. */
+        const char *part = o->part_of[s] ? o->part_of[s] : found == FOUND ? NULL : usual[s];
+        if (part && *part)
+            rc = read_part(o, part, s);
+    }
+    o->rels_dir = "";
+    hm_buf_free(&dir);
+    hm_buf_free(&rels);
+    return rc;
+}
+
 int hm_office_text(hmmm_doctype type, const char *data, size_t len, hm_buf *text, hm_buf *why)
 {
     office *o = hm_calloc(1, sizeof *o);
@@ -814,15 +939,9 @@ int hm_office_text(hmmm_doctype type, const char *data, size_t len, hm_buf *text
     o->why = why;
     lib_failed = 0;
     int rc = zip_open(o);
-    if (rc == OK && type == HMMM_DOCX) {
-        rc = read_body(o, "word/document.xml", "content.xml", "an OpenDocument file (.odt)");
-        if (rc == OK)
-            rc = read_part(o, "word/footnotes.xml", FOOTNOTES);
-        if (rc == OK)
-            rc = read_part(o, "word/endnotes.xml", ENDNOTES);
-        if (rc == OK)
-            rc = read_part(o, "word/comments.xml", COMMENTS);
-    } else if (rc == OK) {
+    if (rc == OK && type == HMMM_DOCX)
+        rc = read_word(o);
+    else if (rc == OK) {
         rc = read_body(o, "content.xml", "word/document.xml", "a Word document (.docx)");
     }
     if (lib_failed)
@@ -832,8 +951,10 @@ int hm_office_text(hmmm_doctype type, const char *data, size_t len, hm_buf *text
             rc = NOMEM;
     if (rc == OK && !text->data && hm_buf_grow(text, 1) < 0)
         rc = NOMEM;
-    for (int s = 0; s < N_STREAMS; s++)
+    for (int s = 0; s < N_STREAMS; s++) {
         hm_buf_free(&o->streams[s]);
+        hm_free(o->part_of[s]);
+    }
     for (int l = 0; l < MAX_NEST; l++)
         hm_buf_free(&o->line[l]);
     hm_buf_free(&o->after);

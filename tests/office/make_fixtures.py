@@ -292,6 +292,29 @@ def bomb():
     return zip_bytes(docx([], document=body))
 
 
+def renamed(members, names):
+    """MEMBERS with parts renamed by NAMES (old: new), and the relationships
+    that name them rewritten to match, as some editors save Word files."""
+    out = []
+    for name, text in members:
+        for old, new in names.items():
+            text = text.replace(f'Target="{old}"', f'Target="{new}"')
+            text = text.replace(f'PartName="/{old}"', f'PartName="/{new}"')
+        if name == 'word/_rels/document.xml.rels':
+            name = 'word/_rels/' + names['word/document.xml'].split('/')[-1] + '.rels'
+        out.append((names.get(name, name), text))
+    return out
+
+
+# The draft with its body in word/document2.xml and its footnotes in another
+# folder, and a stray comments part no relationship names.
+RENAMED_DOCX = renamed(DRAFT_DOCX, {'word/document.xml': 'word/document2.xml',
+                                    'footnotes.xml': '../notes/footnotes.xml',
+                                    'word/footnotes.xml': 'notes/footnotes.xml'})
+RENAMED_DOCX = [(n, t.replace('Type="' + REL + 'comments"', 'Type="' + REL + 'people"'))
+                if n.endswith('.rels') else (n, t) for n, t in RENAMED_DOCX]
+
+
 def fixtures():
     """(path, bytes, is an archive to compare by its members) for every file."""
     draft = zip_bytes(DRAFT_DOCX)
@@ -303,6 +326,8 @@ def fixtures():
         (os.path.join(CASES, 'office-stdin', 'stdin'), draft, True),
         (os.path.join(CASES, 'office-type-option', 'draft.bin'), draft, True),
         (os.path.join(CASES, 'office-split-runs', 'split.docx'), zip_bytes(SPLIT_DOCX), True),
+        (os.path.join(CASES, 'office-relationships', 'renamed.docx'), zip_bytes(RENAMED_DOCX),
+         True),
         (os.path.join(CASES, 'office-fields-deletions-boxes', 'fields.docx'),
          zip_bytes(FIELDS_DOCX), True),
         (os.path.join(CASES, 'office-odt', 'draft.odt'), zip_bytes(DRAFT_ODT), True),

@@ -285,6 +285,47 @@ static void docx_notes_and_comments_follow_the_body(void **state)
     free(zip);
 }
 
+#define RELS(x)                                                                                    \
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" x     \
+    "</Relationships>"
+#define REL(type, target)                                                                          \
+    "<Relationship Id=\"r" type "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/" \
+    "relationships/" type "\" Target=\"" target "\"/>"
+
+/* The parts are those the relationships name, wherever they are; with
+ * relationships, a part they do not name is not the document's. */
+static void docx_parts_named_by_relationships(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *zip =
+        archive(&len, 1, "_rels/.rels",
+                RELS("<Relationship Id=\"x\" Type=\"http://example.org/officeDocument\" "
+                     "TargetMode=\"External\" Target=\"http://example.org/\"/>" REL(
+                         "officeDocument", "/drafts/./plan.xml")),
+                "drafts/plan.xml", DOCX_HEAD P(R("Body.")) DOCX_TAIL, "drafts/_rels/plan.xml.rels",
+                RELS(REL("styles", "styles.xml") REL("footnotes", "../notes/fn.xml")
+                         REL("endnotes", "notes/../../notes/en.xml")),
+                "notes/fn.xml", NOTES("footnote", "A footnote."), "notes/en.xml",
+                NOTES("endnote", "An endnote."), "word/document.xml",
+                DOCX_HEAD P(R("Not this.")) DOCX_TAIL, "word/comments.xml",
+                "<w:comments xmlns:w=\"" W_NS
+                "\"><w:comment w:id=\"0\">" P(R("Not this either.")) "</w:comment></w:comments>",
+                (const char *)NULL);
+    expect_text(HMMM_DOCX, zip, len, "Body.\nA footnote.\nAn endnote.\n");
+    free(zip);
+    /* A body the relationships name must be there. */
+    zip = archive(&len, 1, "_rels/.rels", RELS(REL("officeDocument", "word/missing.xml")),
+                  "word/document.xml", DOCX_HEAD P(R("Body.")) DOCX_TAIL, (const char *)NULL);
+    expect_refused(HMMM_DOCX, zip, len, "no word/missing.xml");
+    free(zip);
+    /* Relationships that are not XML are a damaged file. */
+    zip = archive(&len, 1, "_rels/.rels", "<Relationships", "word/document.xml",
+                  DOCX_HEAD P(R("Body.")) DOCX_TAIL, (const char *)NULL);
+    expect_refused(HMMM_DOCX, zip, len, "_rels/.rels is not well-formed XML");
+    free(zip);
+}
+
 static void docx_stored_and_strict(void **state)
 {
     (void)state;
@@ -662,6 +703,12 @@ static void out_of_memory(void **state)
     snprintf(xml, n, "%s%s%s", DOCX_HEAD, body, DOCX_TAIL);
     unsigned char *zip = archive(&len, 1, "word/document.xml", xml, "word/footnotes.xml",
                                  NOTES("footnote", "A footnote."), (const char *)NULL);
+    each_allocation_fails(HMMM_DOCX, zip, len);
+    free(zip);
+    zip = archive(&len, 1, "_rels/.rels", RELS(REL("officeDocument", "word/document.xml")),
+                  "word/document.xml", xml, "word/_rels/document.xml.rels",
+                  RELS(REL("footnotes", "footnotes.xml")), "word/footnotes.xml",
+                  NOTES("footnote", "A footnote."), (const char *)NULL);
     free(xml);
     each_allocation_fails(HMMM_DOCX, zip, len);
     free(zip);
@@ -773,6 +820,7 @@ int main(void)
         cmocka_unit_test(docx_hidden_text_is_skipped),
         cmocka_unit_test(docx_deep_paragraphs),
         cmocka_unit_test(docx_notes_and_comments_follow_the_body),
+        cmocka_unit_test(docx_parts_named_by_relationships),
         cmocka_unit_test(docx_stored_and_strict),
         cmocka_unit_test(docx_empty_body),
         cmocka_unit_test(odt_paragraphs_notes_and_annotations),
