@@ -218,10 +218,11 @@ size_t hm_plain_to_src(const hm_plain *p, size_t pos, int is_end);
 
 /* Appends to TEXT the text of the Word (HMMM_DOCX) or OpenDocument
  * (HMMM_ODT) file held in DATA: one paragraph a line, each ending with a
- * line feed, the body's first, then the footnotes', the endnotes' and the
- * comments'. Returns 0; -1 when out of memory; 1 when the file cannot be
- * read as that type, with the reason in WHY ("not a readable Word document:
- * the zip archive has no word/document.xml"). */
+ * line feed, the body's first, then the footnotes', the endnotes', the
+ * comments', and last the headers' and footers'. Returns 0; -1 when out
+ * of memory; 1 when the file cannot be read as that type, with the reason
+ * in WHY ("not a readable Word document: the zip archive has no
+ * word/document.xml"). */
 int hm_office_text(hmmm_doctype type, const char *data, size_t len, hm_buf *text, hm_buf *why);
 
 /* ---- rules ------------------------------------------------------------- */

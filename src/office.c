@@ -101,12 +101,15 @@ static void z_free(voidpf opaque, voidpf p)
 
 /* Where a paragraph's line goes: one of the four parts of the text, or
  * after the paragraph that holds it. */
-enum { BODY, FOOTNOTES, ENDNOTES, COMMENTS, N_STREAMS, AFTER = N_STREAMS };
+enum { BODY, FOOTNOTES, ENDNOTES, COMMENTS, HEADERS, N_STREAMS, AFTER = N_STREAMS };
 /* Not a stream: the part being read is a Word file's list of
  * relationships, which names the other parts. */
 enum { RELS = AFTER + 1 };
 /* The longest part name followed from a relationship. */
 #define MAX_PART_NAME 512
+/* The most header and footer parts of a Word file read (Word makes at most
+ * three of each per section). */
+#define MAX_HEADERS 64
 
 /* Paragraphs nested deeper than this share the innermost line. */
 #define MAX_NEST 8
@@ -137,14 +140,17 @@ typedef struct office {
     unsigned skip;         /* > 0 inside an element whose content is not text */
     /* Word */
     unsigned in_t, runs;
-    uint64_t instr;           /* bit L: field L is in its codes */
-    unsigned fields;          /* fields open */
-    unsigned in_code;         /* fields open that are in their codes */
-    int run_props;            /* in the w:rPr of a run (skip is 1 there) */
-    unsigned hidden;          /* > 0: the run at this depth is hidden text (w:vanish) */
-    char *part_of[N_STREAMS]; /* the part each stream is read from, when a relationship says */
-    const char *rels_dir;     /* the folder the relationships being read are relative to */
-    unsigned rels_want;       /* bit S: take the part for stream S from them */
+    uint64_t instr;             /* bit L: field L is in its codes */
+    unsigned fields;            /* fields open */
+    unsigned in_code;           /* fields open that are in their codes */
+    int run_props;              /* in the w:rPr of a run (skip is 1 there) */
+    unsigned hidden;            /* > 0: the run at this depth is hidden text (w:vanish) */
+    char *part_of[N_STREAMS];   /* the part each stream is read from, when a relationship says */
+    char *headers[MAX_HEADERS]; /* a Word file's header and footer parts */
+    unsigned n_headers;
+    unsigned in_header;   /* OpenDocument's styles: > 0 inside a page's header or footer */
+    const char *rels_dir; /* the folder the relationships being read are relative to */
+    unsigned rels_want;   /* bit S: take the part for stream S from them */
     /* OpenDocument */
     unsigned in_note_body, in_annotation;
     int note_stream;
@@ -525,6 +531,7 @@ static const char *in_ns(const char *name, const char *ns)
 #define DC_NS "http://purl.org/dc/elements/1.1/"
 #define META_NS "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
 #define SVG_NS "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+#define STYLE_NS "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 
 /* ---- Word --------------------------------------------------------------- */
 
@@ -700,20 +707,38 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
         return;
     const char *kind = strrchr(type, '/');
     kind = kind ? kind + 1 : type;
-    int s = !strcmp(kind, "officeDocument") ? BODY
-            : !strcmp(kind, "footnotes")    ? FOOTNOTES
-            : !strcmp(kind, "endnotes")     ? ENDNOTES
-            : !strcmp(kind, "comments")     ? COMMENTS
-                                            : -1;
-    if (s < 0 || !(o->rels_want >> s & 1) || o->part_of[s])
+    int s = !strcmp(kind, "officeDocument")                      ? BODY
+            : !strcmp(kind, "footnotes")                         ? FOOTNOTES
+            : !strcmp(kind, "endnotes")                          ? ENDNOTES
+            : !strcmp(kind, "comments")                          ? COMMENTS
+            : !strcmp(kind, "header") || !strcmp(kind, "footer") ? HEADERS
+                                                                 : -1;
+    if (s < 0 || !(o->rels_want >> s & 1))
         return;
-    if (!(o->part_of[s] = part_name(o->rels_dir, target))) {
+    char **slot = s == HEADERS ? (o->n_headers < MAX_HEADERS ? &o->headers[o->n_headers] : NULL)
+                               : (o->part_of[s] ? NULL : &o->part_of[s]);
+    if (!slot)
+        return;
+    if ((*slot = part_name(o->rels_dir, target)) && s == HEADERS)
+        o->n_headers++;
+    if (!*slot) {
         o->rc = NOMEM;
         XML_StopParser(o->xp, XML_FALSE);
     }
 }
 
 /* ---- OpenDocument ------------------------------------------------------- */
+
+/* Whether style:NAME holds a page's header or footer text. */
+static int is_page_header(const char *name)
+{
+    static const char *const names[] = {"header",      "footer",       "header-left",
+                                        "footer-left", "header-first", "footer-first"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(name, names[i]))
+            return 1;
+    return 0;
+}
 
 static void XMLCALL odt_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
@@ -725,12 +750,17 @@ static void XMLCALL odt_start(void *ud, const XML_Char *name, const XML_Char **a
         return;
     }
     const char *t = in_ns(name, TEXT_NS), *l;
+    /* In the styles, only the text of the pages' headers and footers. */
+    if (o->base == HEADERS && (l = in_ns(name, STYLE_NS)) && is_page_header(l))
+        o->in_header++;
+    if (o->base == HEADERS && !o->in_header)
+        return;
     if (t) {
         if (!strcmp(t, "p") || !strcmp(t, "h")) {
             open_para(o, o->in_annotation  ? COMMENTS
                          : o->in_note_body ? o->note_stream
                          : o->depth        ? AFTER
-                                           : BODY);
+                                           : o->base);
         } else if (!strcmp(t, "s")) {
             const char *c = attr(atts, "c");
             long k = c ? strtol(c, NULL, 10) : 1;
@@ -766,6 +796,10 @@ static void XMLCALL odt_end(void *ud, const XML_Char *name)
         return;
     }
     const char *t = in_ns(name, TEXT_NS), *l;
+    if (o->base == HEADERS && (l = in_ns(name, STYLE_NS)) && is_page_header(l) && o->in_header) {
+        o->in_header--;
+        return;
+    }
     if (t) {
         if (!strcmp(t, "p") || !strcmp(t, "h"))
             close_para(o);
@@ -840,7 +874,7 @@ static int read_part(office *o, const char *name, int base)
     o->base = base;
     o->depth = o->skip = o->in_t = o->runs = o->fields = o->in_code = o->hidden = 0;
     o->run_props = 0;
-    o->in_note_body = o->in_annotation = 0;
+    o->in_note_body = o->in_annotation = o->in_header = 0;
     o->instr = 0;
     o->note_stream = FOOTNOTES;
     XML_SetUserData(xp, o);
@@ -909,19 +943,24 @@ static int read_word(office *o)
         rc = NOMEM;
     if (rc == OK && (found = zip_find(o, rels.data, &m)) == FOUND) {
         o->rels_dir = dir.data;
-        o->rels_want = 1u << FOOTNOTES | 1u << ENDNOTES | 1u << COMMENTS;
+        o->rels_want = 1u << FOOTNOTES | 1u << ENDNOTES | 1u << COMMENTS | 1u << HEADERS;
         rc = read_part(o, rels.data, RELS);
     } else if (found < 0 || found == BAD) {
         rc = found;
     }
     static const char *const usual[N_STREAMS] = {NULL, "word/footnotes.xml", "word/endnotes.xml",
-                                                 "word/comments.xml"};
+                                                 "word/comments.xml", NULL};
     for (int s = FOOTNOTES; s <= COMMENTS && rc == OK; s++) {
         /* With relationships, only the parts they name are the document's. */
         const char *part = o->part_of[s] ? o->part_of[s] : found == FOUND ? NULL : usual[s];
         if (part && *part)
             rc = read_part(o, part, s);
     }
+    /* Headers and footers only as the relationships name them: their
+     * parts' names vary. */
+    for (unsigned i = 0; i < o->n_headers && rc == OK; i++)
+        if (*o->headers[i])
+            rc = read_part(o, o->headers[i], HEADERS);
     o->rels_dir = "";
     hm_buf_free(&dir);
     hm_buf_free(&rels);
@@ -943,6 +982,8 @@ int hm_office_text(hmmm_doctype type, const char *data, size_t len, hm_buf *text
         rc = read_word(o);
     else if (rc == OK) {
         rc = read_body(o, "content.xml", "word/document.xml", "a Word document (.docx)");
+        if (rc == OK)
+            rc = read_part(o, "styles.xml", HEADERS); /* the pages' headers and footers */
     }
     if (lib_failed)
         rc = NOMEM;
@@ -955,6 +996,8 @@ int hm_office_text(hmmm_doctype type, const char *data, size_t len, hm_buf *text
         hm_buf_free(&o->streams[s]);
         hm_free(o->part_of[s]);
     }
+    for (unsigned i = 0; i < o->n_headers; i++)
+        hm_free(o->headers[i]);
     for (int l = 0; l < MAX_NEST; l++)
         hm_buf_free(&o->line[l]);
     hm_buf_free(&o->after);

@@ -296,7 +296,8 @@ HMMM_EXPORT size_t hmmm_result_words(const hmmm_result *res);
 /* The text the findings' positions refer to when it is not the document
  * that was given: a Word or OpenDocument file's paragraphs, one a line
  * (each line ends with a line feed), the body's first, then those of the
- * footnotes, the endnotes and the comments. Its length goes in *LEN (when
+ * footnotes, the endnotes, the comments, and the headers and footers. Its
+ * length goes in *LEN (when
  * LEN is not NULL). NULL for the other types, whose findings point into the
  * document itself. */
 HMMM_EXPORT const char *hmmm_result_text(const hmmm_result *res, size_t *len);

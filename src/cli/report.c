@@ -563,7 +563,8 @@ int report_file(report *r, const char *path, const char *data, size_t len, int p
     adds(p, ".</p>\n");
     if (paragraphs)
         adds(p, "<p>The document's text as hmmm read it: one paragraph a line, the body first, "
-                "then the footnotes, the endnotes and the comments.</p>\n");
+                "then the footnotes, the endnotes, the comments, and last the headers and "
+                "footers.</p>\n");
     adds(p, "<div class=\"doc\">");
     if (add_marked_text(p, data, len, fs, n, base) < 0) {
         r->failed = 1;

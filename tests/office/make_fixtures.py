@@ -106,9 +106,16 @@ STYLES = (XML + f'<w:styles {NAMESPACES}>'
           '</w:pPr><w:rPr><w:b/><w:sz w:val="28"/></w:rPr></w:style></w:styles>')
 
 
-def docx(body, footnotes=None, endnotes=None, comment_texts=None, document=None):
+def docx(body, footnotes=None, endnotes=None, comment_texts=None, document=None, header=None,
+         footer=None):
     """A Word document whose body is BODY (paragraphs and tables)."""
     parts = [('word/styles.xml', STYLES, 'styles')]
+    if header is not None:
+        parts.append(('word/header1.xml', f'{XML}<w:hdr {NAMESPACES}>{p(r(header))}</w:hdr>',
+                      'header'))
+    if footer is not None:
+        parts.append(('word/footer1.xml', f'{XML}<w:ftr {NAMESPACES}>{p(r(footer))}</w:ftr>',
+                      'footer'))
     if footnotes is not None:
         parts.append(('word/footnotes.xml', notes('footnote', footnotes), 'footnotes'))
     if endnotes is not None:
@@ -162,7 +169,9 @@ DRAFT_DOCX = docx(
      p(r('Café owners and service users meet—here.'))],
     footnotes=['The service users forum, 2024.'],
     endnotes=['Bed blocking figures from the trust.'],
-    comment_texts=['Say who the service users are.'])
+    comment_texts=['Say who the service users are.'],
+    header='Our service users strategy',
+    footer='Draft, page 1')
 
 # A phrase split across runs in every way Word splits them.
 SPLIT_DOCX = docx(

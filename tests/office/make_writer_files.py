@@ -2,7 +2,7 @@
 """Makes tests/cli/cases/office-writer-features/features.docx and .odt with
 LibreOffice Writer itself, so that hmmm is tested on files a real word
 processor wrote: a phrase split by bold, a footnote, a page-number field, a
-table, and tracked changes (a deletion and insertions).
+table, tracked changes (a deletion and insertions), a header and a footer.
 
 Needs LibreOffice Writer and its Python bridge (Debian: libreoffice-writer-nogui
 python3-uno); the tests do not run it, they use the files it made:
@@ -73,6 +73,12 @@ search = doc.createSearchDescriptor(); search.SearchString = "consult on the dra
 found = doc.findFirst(search)
 found.setString("work with")
 doc.RecordChanges = False
+# A header and a footer on every page.
+page = doc.StyleFamilies.getByName("PageStyles").getByName("Standard")
+page.HeaderIsOn = True
+page.HeaderText.setString("Our service user strategy")
+page.FooterIsOn = True
+page.FooterText.setString("Draft for the frontline teams")
 out = sys.argv[1]
 doc.storeToURL(uno.systemPathToFileUrl(out + ".docx"), (prop("FilterName", "MS Word 2007 XML"),))
 doc.storeToURL(uno.systemPathToFileUrl(out + ".odt"), (prop("FilterName", "writer8"),))

@@ -326,6 +326,45 @@ static void docx_parts_named_by_relationships(void **state)
     free(zip);
 }
 
+/* Styles with text outside the pages (not checked), and a page with a
+ * header, a footer and a first page's footer (checked, in that order). */
+#define ODT_STYLES                                                                                 \
+    "<office:document-styles xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "   \
+    "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" "                             \
+    "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"                               \
+    "<office:styles><style:style style:name=\"x\"><text:p>Not a page.</text:p></style:style>"      \
+    "</office:styles><office:master-styles><style:master-page style:name=\"Standard\">"            \
+    "<style:header-style/><style:header><text:p>Head.</text:p></style:header>"                     \
+    "<style:footer><text:p>Foot.</text:p></style:footer>"                                          \
+    "<style:footer-first><text:p>First foot.</text:p></style:footer-first>"                        \
+    "</style:master-page></office:master-styles></office:document-styles>"
+
+/* Headers and footers come last: a Word file's as its relationships name
+ * them, an OpenDocument file's from the pages in its styles. */
+static void headers_and_footers_come_last(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *zip =
+        archive(&len, 1, "word/document.xml", DOCX_HEAD P(R("Body.")) DOCX_TAIL,
+                "word/_rels/document.xml.rels",
+                RELS(REL("footer", "footer1.xml") REL("header", "/word/header2.xml")
+                         REL("comments", "comments.xml")),
+                "word/header2.xml", "<w:hdr xmlns:w=\"" W_NS "\">" P(R("Head.")) "</w:hdr>",
+                "word/footer1.xml", "<w:ftr xmlns:w=\"" W_NS "\">" P(R("Foot.")) "</w:ftr>",
+                "word/header9.xml", "<w:hdr xmlns:w=\"" W_NS "\">" P(R("Unnamed.")) "</w:hdr>",
+                "word/comments.xml",
+                "<w:comments xmlns:w=\"" W_NS
+                "\"><w:comment w:id=\"0\">" P(R("Comment.")) "</w:comment></w:comments>",
+                (const char *)NULL);
+    expect_text(HMMM_DOCX, zip, len, "Body.\nComment.\nFoot.\nHead.\n");
+    free(zip);
+    zip = archive(&len, 1, "content.xml", ODT_HEAD "<text:p>Body.</text:p>" ODT_TAIL, "styles.xml",
+                  ODT_STYLES, (const char *)NULL);
+    expect_text(HMMM_ODT, zip, len, "Body.\nHead.\nFoot.\nFirst foot.\n");
+    free(zip);
+}
+
 static void docx_stored_and_strict(void **state)
 {
     (void)state;
@@ -821,6 +860,7 @@ int main(void)
         cmocka_unit_test(docx_deep_paragraphs),
         cmocka_unit_test(docx_notes_and_comments_follow_the_body),
         cmocka_unit_test(docx_parts_named_by_relationships),
+        cmocka_unit_test(headers_and_footers_come_last),
         cmocka_unit_test(docx_stored_and_strict),
         cmocka_unit_test(docx_empty_body),
         cmocka_unit_test(odt_paragraphs_notes_and_annotations),
