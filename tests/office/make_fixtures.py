@@ -373,6 +373,7 @@ def fixtures():
         (os.path.join(SEEDS, 'draft.docx'), draft, True),
         (os.path.join(SEEDS, 'split.docx'), zip_bytes(SPLIT_DOCX), True),
         (os.path.join(SEEDS, 'fields.docx'), zip_bytes(FIELDS_DOCX), True),
+        (os.path.join(SEEDS, 'renamed.docx'), zip_bytes(RENAMED_DOCX), True),
         (os.path.join(SEEDS, 'draft.odt'), zip_bytes(DRAFT_ODT), True),
         (os.path.join(SEEDS, 'stored.docx'), zip_bytes(SPLIT_DOCX, zipfile.ZIP_STORED), False),
         (os.path.join(SEEDS, 'document.xml'), dict(FIELDS_DOCX)['word/document.xml'].encode(),
