@@ -151,6 +151,7 @@ typedef struct office {
     unsigned in_header;   /* OpenDocument's styles: > 0 inside a page's header or footer */
     const char *rels_dir; /* the folder the relationships being read are relative to */
     unsigned rels_want;   /* bit S: take the part for stream S from them */
+    int rels_found;       /* the relationships were there to be read */
     /* OpenDocument */
     unsigned in_note_body, in_annotation;
     int note_stream;
@@ -715,15 +716,16 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
                                                                  : -1;
     if (s < 0 || !(o->rels_want >> s & 1))
         return;
-    char **slot = s == HEADERS ? (o->n_headers < MAX_HEADERS ? &o->headers[o->n_headers] : NULL)
-                               : (o->part_of[s] ? NULL : &o->part_of[s]);
-    if (!slot)
-        return;
-    if ((*slot = part_name(o->rels_dir, target)) && s == HEADERS)
-        o->n_headers++;
-    if (!*slot) {
+    char *part = part_name(o->rels_dir, target);
+    if (!part) {
         o->rc = NOMEM;
         XML_StopParser(o->xp, XML_FALSE);
+    } else if (s == HEADERS && o->n_headers < MAX_HEADERS) {
+        o->headers[o->n_headers++] = part;
+    } else if (s != HEADERS && !o->part_of[s]) {
+        o->part_of[s] = part; /* the first of a kind counts */
+    } else {
+        hm_free(part);
     }
 }
 
@@ -865,6 +867,8 @@ static int read_part(office *o, const char *name, int base)
     int found = zip_find(o, name, &m);
     if (found != FOUND)
         return found;
+    if (base == RELS)
+        o->rels_found = 1;
     static const XML_Memory_Handling_Suite mem = {lib_malloc, lib_realloc, lib_free};
     XML_Parser xp = XML_ParserCreate_MM(NULL, &mem, " ");
     if (!xp)
@@ -935,24 +939,21 @@ static int read_word(office *o)
     const char *slash = strrchr(body, '/');
     size_t dir_len = slash ? (size_t)(slash - body) + 1 : 0;
     hm_buf dir = {0}, rels = {0};
-    member m;
-    int found = 0;
     if (hm_buf_add(&dir, body, dir_len) < 0 || hm_buf_add(&rels, body, dir_len) < 0 ||
         hm_buf_adds(&rels, "_rels/") < 0 || hm_buf_adds(&rels, body + dir_len) < 0 ||
         hm_buf_adds(&rels, ".rels") < 0)
         rc = NOMEM;
-    if (rc == OK && (found = zip_find(o, rels.data, &m)) == FOUND) {
+    o->rels_found = 0;
+    if (rc == OK) {
         o->rels_dir = dir.data;
         o->rels_want = 1u << FOOTNOTES | 1u << ENDNOTES | 1u << COMMENTS | 1u << HEADERS;
         rc = read_part(o, rels.data, RELS);
-    } else if (found < 0 || found == BAD) {
-        rc = found;
     }
     static const char *const usual[N_STREAMS] = {NULL, "word/footnotes.xml", "word/endnotes.xml",
                                                  "word/comments.xml", NULL};
     for (int s = FOOTNOTES; s <= COMMENTS && rc == OK; s++) {
         /* With relationships, only the parts they name are the document's. */
-        const char *part = o->part_of[s] ? o->part_of[s] : found == FOUND ? NULL : usual[s];
+        const char *part = o->part_of[s] ? o->part_of[s] : o->rels_found ? NULL : usual[s];
         if (part && *part)
             rc = read_part(o, part, s);
     }

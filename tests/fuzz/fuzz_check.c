@@ -3,19 +3,9 @@
 #include "fuzz.h"
 #include "internal.h"
 
-static hmmm_ruleset *rules;
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!rules) {
-        hmmm_diags *d = hmmm_diags_new();
-        rules = hmmm_ruleset_new();
-        FUZZ_CHECK(d && rules);
-        hmmm_ruleset_set_jit(rules, 0);
-        FUZZ_CHECK(hmmm_ruleset_load_builtin(rules, NULL, 0, d) == HMMM_OK);
-        FUZZ_CHECK(hmmm_ruleset_compile(rules, d) == HMMM_OK);
-        hmmm_diags_free(d);
-    }
+    const hmmm_ruleset *rules = fuzz_builtin_rules();
     static const hmmm_doctype types[] = {HMMM_TEXT, HMMM_MARKDOWN, HMMM_HTML};
     for (int t = 0; t < 3; t++) {
         hmmm_result *res = NULL;

@@ -10,12 +10,10 @@
 #include "fuzz.h"
 #include "internal.h"
 
-static hmmm_ruleset *rules;
-
 static void check(const char *data, size_t size, hmmm_doctype type)
 {
     hmmm_result *res = NULL;
-    hmmm_status st = hmmm_check(rules, data, size, type, &res);
+    hmmm_status st = hmmm_check(fuzz_builtin_rules(), data, size, type, &res);
     FUZZ_CHECK(st == HMMM_OK || st == HMMM_ELIMIT);
     size_t len;
     const char *text = hmmm_result_text(res, &len);
@@ -57,15 +55,6 @@ static void check_part(const uint8_t *data, size_t size, const char *name, hmmm_
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!rules) {
-        hmmm_diags *d = hmmm_diags_new();
-        rules = hmmm_ruleset_new();
-        FUZZ_CHECK(d && rules);
-        hmmm_ruleset_set_jit(rules, 0);
-        FUZZ_CHECK(hmmm_ruleset_load_builtin(rules, NULL, 0, d) == HMMM_OK);
-        FUZZ_CHECK(hmmm_ruleset_compile(rules, d) == HMMM_OK);
-        hmmm_diags_free(d);
-    }
     check((const char *)data, size, HMMM_DOCX);
     check((const char *)data, size, HMMM_ODT);
     check_part(data, size, "word/document.xml", HMMM_DOCX);
