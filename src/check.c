@@ -190,7 +190,9 @@ static int scan_directives(hm_arena *a, const char *s, size_t len, const hm_plai
             if (!(d->names[d->n_names++] = hm_arena_strndup(a, nm, (size_t)(q - nm))))
                 return -1;
         }
-        c = close;
+        /* On past the "-->" (the loop's step adds 4), and never past the
+         * end of the text when it is the last thing there. */
+        c = close - 1;
     }
     return 0;
 }

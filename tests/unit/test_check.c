@@ -341,6 +341,25 @@ static void directives(void **state)
     hmmm_ruleset_free(rs);
 }
 
+/* A directive that ends the text exactly: the scan for the next one stops
+ * there (the text is copied to a buffer of its own size, so a read past it
+ * shows under the sanitizers). */
+static void directive_at_the_very_end(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = rules(0);
+    static const char text[] = "empower service users <!-- hmmm off -->";
+    char *doc = malloc(sizeof text - 1);
+    assert_non_null(doc);
+    memcpy(doc, text, sizeof text - 1);
+    hmmm_result *res = NULL;
+    assert_int_equal(hmmm_check(rs, doc, sizeof text - 1, HMMM_TEXT, &res), HMMM_OK);
+    assert_int_equal(hmmm_result_count(res), 2);
+    hmmm_result_free(res);
+    free(doc);
+    hmmm_ruleset_free(rs);
+}
+
 static void directives_in_markdown_code_are_not_honoured(void **state)
 {
     (void)state;
@@ -521,6 +540,7 @@ int main(void)
         cmocka_unit_test(other_encodings_are_refused),
         cmocka_unit_test(markdown_positions),
         cmocka_unit_test(directives),
+        cmocka_unit_test(directive_at_the_very_end),
         cmocka_unit_test(directives_in_markdown_code_are_not_honoured),
         cmocka_unit_test(preceded_by_reaches_across_any_words),
         cmocka_unit_test(binary_is_skipped),
