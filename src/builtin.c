@@ -27,6 +27,7 @@ static hmmm_status load(hmmm_ruleset *rs, const struct hm_builtin *b, hmmm_diags
         for (size_t i = 0; i < b->n_rules; i++) {
             hm_rule *r = rs->rules.items[before + i];
             r->baked = b->keys[i].indexed ? HM_KEYS_INDEXED : HM_KEYS_SCANNED;
+            r->lead = b->keys[i].indexed == 2;
             r->keys = b->key_text + b->keys[i].off;
             r->n_keys = b->keys[i].n;
             for (int k = 0; k < HM_N_PATS; k++)

@@ -700,25 +700,11 @@ static int add_candidate(void *arg, size_t s, size_t e)
 static hmmm_status add_limit_error(hmmm_result *res, const char *id);
 static hmmm_status add_compile_error(hmmm_result *res, const char *id, int ec);
 
-/* One place the prefilter found for rule number I: the rule's anchored
- * pattern decides whether a match starts there. */
-static int on_place(void *arg, size_t i, size_t pos)
+/* Tries rule number I's anchored pattern at POS. Returns 0 (whether or not
+ * it matched there), or -1 when out of memory. */
+static int try_at(run *r, size_t i, hm_rule *rule, size_t pos)
 {
-    run *r = arg;
-    if (r->dead[i] || pos < r->next[i] || r->tried[i] == pos + 1)
-        return 0;
-    r->tried[i] = pos + 1;
-    hm_rule *rule = r->rs->active.items[i];
     matcher *m = r->m;
-    int ec = hm_rule_ready(r->rs, rule);
-    if (ec < 0)
-        return -1;
-    if (ec) {
-        r->dead[i] = 1;
-        r->limits++;
-        return add_compile_error(r->res, rule->pub.id, ec) == HMMM_OK ? 0 : -1;
-    }
-    hm_rule_used(r->rs, rule, 1);
     size_t s, e;
     int rc = search(m, HM_CODE(rule->re), pos, m->plain->len, AT_START, m->mctx, SIZE_MAX, &s, &e);
     if (rc == PCRE2_ERROR_NOMATCH)
@@ -735,6 +721,38 @@ static int on_place(void *arg, size_t i, size_t pos)
     r->next[i] = e;
     r->rule = rule;
     return add_candidate(r, s, e);
+}
+
+/* One place the prefilter found for rule number I: the rule's anchored
+ * pattern decides whether a match starts there (or, for a rule whose match
+ * may begin with a character of punctuation, at the character before). */
+static int on_place(void *arg, size_t i, size_t pos)
+{
+    run *r = arg;
+    if (r->dead[i] || pos < r->next[i] || r->tried[i] == pos + 1)
+        return 0;
+    r->tried[i] = pos + 1;
+    hm_rule *rule = r->rs->active.items[i];
+    int ec = hm_rule_ready(r->rs, rule);
+    if (ec < 0)
+        return -1;
+    if (ec) {
+        r->dead[i] = 1;
+        r->limits++;
+        return add_compile_error(r->res, rule->pub.id, ec) == HMMM_OK ? 0 : -1;
+    }
+    hm_rule_used(r->rs, rule, 1);
+    if (pos > 0 && hm_prefilter_lead(r->rs->pf, i)) {
+        const char *t = r->m->plain->text;
+        size_t before = pos - 1;
+        while (before > 0 && pos - before < 4 && ((unsigned char)t[before] & 0xC0) == 0x80)
+            before--;
+        if (before >= r->next[i] && try_at(r, i, rule, before) < 0)
+            return -1;
+        if (r->dead[i] || pos < r->next[i])
+            return 0;
+    }
+    return try_at(r, i, rule, pos);
 }
 
 /* Document order: by start, then by the rules' order, then shorter first.

@@ -166,6 +166,9 @@ const char *hm_yaml_kind_name(hm_node_kind kind);
 
 /* Appends to OUT a PCRE2 pattern matching PHRASE as SPEC's "words" do. */
 int hm_phrase_regex(hm_buf *out, const char *phrase);
+/* Appends a pattern matching any of the N PHRASES, the first that matches
+ * where they start, as the alternation of their patterns would. */
+int hm_phrases_regex(hm_buf *out, char *const *phrases, size_t n);
 
 /* ---- markup.c: documents → plain text with an offset map ----------------- */
 
@@ -275,6 +278,7 @@ typedef struct hm_rule {
     int baked;
     const char *keys;
     size_t n_keys;
+    int lead; /* indexed, and a match may start a character before the word */
     /* A built-in rule's patterns, compiled when hmmm was built and
      * serialized by PCRE2 (NULL for none), by HM_PAT_SLOT; the main one was
      * compiled anchored when the rule is indexed. */
@@ -317,8 +321,8 @@ enum { HM_KEYS_NONE, HM_KEYS_INDEXED, HM_KEYS_SCANNED };
 /* A built-in rule's prefilter keys and compiled patterns, as hmmm_bake
  * writes them. */
 typedef struct hm_baked_keys {
-    uint32_t off, n; /* into the file's key text */
-    uint8_t indexed;
+    uint32_t off, n;             /* into the file's key text */
+    uint8_t indexed;             /* as hm_prefilter_keys returned: 0, 1 or 2 */
     uint32_t code[HM_N_CTX + 2]; /* into the file's code, or UINT32_MAX */
 } hm_baked_keys;
 
@@ -334,12 +338,16 @@ typedef struct hm_prefilter hm_prefilter;
 hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n);
 /* What every match of RULE starts with, as the prefilter indexes it: the
  * keys, NUL-separated, appended to KEYS and counted in *N. Returns 1 when
- * the rule can be indexed, 0 when it must be scanned in full, -1 when out
- * of memory. */
+ * the rule can be indexed, 2 when it can and a match may also start one
+ * character (of punctuation) before the word a key finds, 0 when it must
+ * be scanned in full, -1 when out of memory. */
 int hm_prefilter_keys(const hm_rule *rule, hm_buf *keys, size_t *n);
 void hm_prefilter_free(hm_prefilter *pf);
 /* Whether rule number RULE (of those built from) is found by the scan. */
 int hm_prefilter_covers(const hm_prefilter *pf, size_t rule);
+/* Whether a match of RULE may start one character before a place the scan
+ * reports for it (see hm_prefilter_keys). */
+int hm_prefilter_lead(const hm_prefilter *pf, size_t rule);
 /* Calls FN for each (rule, position) where a covered rule could match, in
  * order of position. A non-zero return from FN stops the scan and is
  * returned. */

@@ -61,6 +61,7 @@ struct hm_prefilter {
     entry *entries;
     size_t n_entries, cap_entries;
     unsigned char *indexed; /* per rule: 1 when the trie covers it */
+    unsigned char *lead;    /* per rule: 1 when a match may start a character early */
     size_t n_rules;
     /* Bit (A * ALPHABET + B) * ALPHABET + C, for letters A and slots B and
      * C: set when the walk of a word that starts with them can go past
@@ -430,7 +431,7 @@ static const char *gap_atom(const char *p)
             q += 3;
         else if (q[0] == '\\' && q[1] && strchr("sh.,-'&/", q[1]))
             q += 2;
-        else if (strchr("',-&/ ", *q))
+        else if (strchr("',-&/\" ", *q))
             q++;
         else
             return NULL;
@@ -630,8 +631,11 @@ static int set_alternatives(litset *out, const char **pp)
 
 /* The prefixes a pattern's matches start with: it must begin (each of its
  * top-level alternatives must begin) at a word start, \b or (?<!\w),
- * before any literal. Lookbehinds there are passed over. */
-static int pattern_prefixes(prefixes *ps, const char *pattern)
+ * before any literal. Lookbehinds there are passed over. An alternative may
+ * also begin with one optional character of punctuation before the word,
+ * as in ['"]?\bI\b: then *LEAD is set, and a match may start one
+ * character before the word the keys find. */
+static int pattern_prefixes(prefixes *ps, const char *pattern, int *lead)
 {
     const char *p = pattern, *inner;
     /* A pattern wholly inside one group, "(?-i:...)": look inside it. */
@@ -641,13 +645,19 @@ static int pattern_prefixes(prefixes *ps, const char *pattern)
             char *copy = hm_strndup(inner, (size_t)(end - 1 - inner));
             if (!copy)
                 return -2;
-            int r = pattern_prefixes(ps, copy);
+            int r = pattern_prefixes(ps, copy, lead);
             hm_free(copy);
             return r;
         }
     }
     for (;;) {
         int bounded = 0;
+        /* One optional character of punctuation: no more than one. */
+        const char *after = gap_atom(p);
+        if (after && after[0] == '?' && after[1] != '?' && after[1] != '+') {
+            *lead = 1;
+            p = after + 1;
+        }
         for (;;) {
             if (p[0] == '\\' && p[1] == 'b') {
                 p += 2;
@@ -683,20 +693,23 @@ static int pattern_prefixes(prefixes *ps, const char *pattern)
 }
 
 /* Gathers what every match of RULE must start with. Returns 1 when the rule
- * can be indexed, 0 when it must be scanned in full, -1 when out of memory. */
+ * can be indexed (2 when a match may start a character before the word; see
+ * pattern_prefixes), 0 when it must be scanned in full, -1 when out of
+ * memory. */
 static int rule_prefixes(const hm_rule *rule, prefixes *ps)
 {
+    int lead = 0;
     for (size_t i = 0; i < rule->pub.n_words; i++) {
         int r = phrase_prefix(ps, rule->pub.words[i]);
         if (r != 0)
             return r == -2 ? -1 : 0;
     }
     if (rule->pub.pattern) {
-        int r = pattern_prefixes(ps, rule->pub.pattern);
+        int r = pattern_prefixes(ps, rule->pub.pattern, &lead);
         if (r != 0)
             return r == -2 ? -1 : 0;
     }
-    return ps->n > 0;
+    return ps->n == 0 ? 0 : lead ? 2 : 1;
 }
 
 /* ---- building and scanning --------------------------------------------- */
@@ -711,6 +724,7 @@ void hm_prefilter_free(hm_prefilter *pf)
     hm_buf_free(&pf->keys);
     hm_free(pf->entries);
     hm_free(pf->indexed);
+    hm_free(pf->lead);
     hm_free(pf);
 }
 
@@ -796,7 +810,7 @@ int hm_prefilter_keys(const hm_rule *rule, hm_buf *keys, size_t *n)
     size_t before = keys->len;
     prefixes ps = {.all = *keys};
     int r = rule_prefixes(rule, &ps);
-    if (r != 1) { /* what was gathered before it gave up is no use */
+    if (r < 1) { /* what was gathered before it gave up is no use */
         ps.all.len = before;
         ps.n = 0;
     }
@@ -805,13 +819,15 @@ int hm_prefilter_keys(const hm_rule *rule, hm_buf *keys, size_t *n)
     return r;
 }
 
-/* Indexes rule I under its N keys, NUL-separated in KEYS. */
-static int add_keys(hm_prefilter *pf, size_t i, const char *keys, size_t n)
+/* Indexes rule I under its N keys, NUL-separated in KEYS; LEAD as
+ * rule_prefixes says. */
+static int add_keys(hm_prefilter *pf, size_t i, const char *keys, size_t n, int lead)
 {
     for (size_t k = 0; k < n; k++, keys += strlen(keys) + 1)
         if (add_prefix(pf, keys, strlen(keys), (uint32_t)i) < 0)
             return -1;
     pf->indexed[i] = 1;
+    pf->lead[i] = (unsigned char)lead;
     return 0;
 }
 
@@ -852,20 +868,21 @@ static int breadth_first(hm_prefilter *pf)
 hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
 {
     hm_prefilter *pf = hm_calloc(1, sizeof *pf);
-    if (!pf || !(pf->indexed = hm_calloc(n ? n : 1, 1)))
+    if (!pf || !(pf->indexed = hm_calloc(n ? n : 1, 1)) || !(pf->lead = hm_calloc(n ? n : 1, 1)))
         goto fail;
     pf->n_rules = n;
     for (size_t i = 0; i < n; i++) {
         const hm_rule *rule = rules[i];
         if (rule->baked != HM_KEYS_NONE) {
-            if (rule->baked == HM_KEYS_INDEXED && add_keys(pf, i, rule->keys, rule->n_keys) < 0)
+            if (rule->baked == HM_KEYS_INDEXED &&
+                add_keys(pf, i, rule->keys, rule->n_keys, rule->lead) < 0)
                 goto fail;
             continue;
         }
         hm_buf keys = {0};
         size_t n_keys = 0;
         int r = hm_prefilter_keys(rule, &keys, &n_keys);
-        if (r < 0 || (r == 1 && add_keys(pf, i, keys.data, n_keys) < 0)) {
+        if (r < 0 || (r >= 1 && add_keys(pf, i, keys.data, n_keys, r == 2) < 0)) {
             hm_buf_free(&keys);
             goto fail;
         }
@@ -892,6 +909,11 @@ fail:
 int hm_prefilter_covers(const hm_prefilter *pf, size_t rule)
 {
     return pf && rule < pf->n_rules && pf->indexed[rule];
+}
+
+int hm_prefilter_lead(const hm_prefilter *pf, size_t rule)
+{
+    return hm_prefilter_covers(pf, rule) && pf->lead[rule];
 }
 
 /* Byte classes for the scan: a letter or digit's slot (below ALPHABET);

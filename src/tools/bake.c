@@ -132,7 +132,7 @@ static size_t emit_keys(FILE *out, const char *ident, const char *name, const hm
         fprintf(out, "    {%zu, %zu, %d, {", off, count, r);
         for (int which = HM_PAT_MAIN; which <= HM_PAT_EXCEPTIONS; which++)
             fprintf(out, "%s%u", which == HM_PAT_MAIN ? "" : ", ",
-                    bake_pattern(rule, which, r == 1, &code));
+                    bake_pattern(rule, which, r >= 1, &code));
         fputs("}},\n", out);
     }
     if (n) {

@@ -228,6 +228,42 @@ static void stops_when_asked(void **state)
     hmmm_ruleset_free(rs);
 }
 
+/* A pattern that may begin with a quote before its first word is placed
+ * by that word, and its anchored pattern is tried a character earlier
+ * too: the findings, quote and all, are those of a search of the whole
+ * text. */
+static void an_optional_quote_before_the_first_word(void **state)
+{
+    (void)state;
+    static const char rule[] =
+        "pack: p\nrules:\n"
+        "  - id: i-statements\n"
+        "    pattern: '[''\xE2\x80\x98\xE2\x80\x99\"]?\\bI\\b[''\xE2\x80\x98\xE2\x80\x99\"]?"
+        "[\\s-]+statements?\\b'\n"
+        "    case: sensitive\n"
+        "    message: m\n";
+    hmmm_ruleset *rs = load(rule);
+    assert_true(hm_prefilter_covers(rs->pf, 0));
+    assert_true(hm_prefilter_lead(rs->pf, 0));
+    const char *text = "'I' statements, \xE2\x80\x98I\xE2\x80\x99 statement, I statements; "
+                       "in statements, \"I\"-statements";
+    hits h = {0};
+    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h);
+    assert_true(has(&h, 0, 1));
+    assert_false(has(&h, 0, 0));
+    hmmm_result *res;
+    assert_int_equal(hmmm_check(rs, text, strlen(text), HMMM_TEXT, &res), HMMM_OK);
+    static const size_t want[][2] = {{0, 14}, {16, 33}, {35, 47}, {64, 78}};
+    assert_int_equal(hmmm_result_count(res), 4);
+    for (size_t i = 0; i < 4; i++) {
+        const hmmm_finding *f = hmmm_result_get(res, i);
+        assert_int_equal(f->offset, want[i][0]);
+        assert_int_equal(f->offset + f->length, want[i][1]);
+    }
+    hmmm_result_free(res);
+    hmmm_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +275,7 @@ int main(void)
         cmocka_unit_test(spaces_in_patterns),
         cmocka_unit_test(first_three_characters_gate),
         cmocka_unit_test(stops_when_asked),
+        cmocka_unit_test(an_optional_quote_before_the_first_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
