@@ -663,11 +663,8 @@ static unsigned phrases_words(char *const *phrases, size_t n)
 static int build_pattern(hm_buf *out, char *const *words, size_t n_words, const char *pattern)
 {
     size_t first = out->len;
-    for (size_t i = 0; i < n_words; i++) {
-        if ((out->len > first && hm_buf_addc(out, '|') < 0) || hm_buf_adds(out, "(?:") < 0 ||
-            hm_phrase_regex(out, words[i]) < 0 || hm_buf_addc(out, ')') < 0)
-            return -1;
-    }
+    if (hm_phrases_regex(out, words, n_words) < 0)
+        return -1;
     if (pattern &&
         ((out->len > first && hm_buf_addc(out, '|') < 0) || hm_buf_adds(out, "(?:") < 0 ||
          hm_buf_adds(out, pattern) < 0 || hm_buf_addc(out, ')') < 0))

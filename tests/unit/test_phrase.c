@@ -97,6 +97,70 @@ static void metacharacters_are_literal(void **state)
     assert_string_equal(match("c++", "c++", 0), "0:3");
 }
 
+/* The span PATTERN matches in TEXT from START on, as "start:end", or "none". */
+static void span_of(const hm_buf *pat, int case_sensitive, const char *text, size_t start,
+                    char *out, size_t size)
+{
+    int ec;
+    size_t eo;
+    pcre2_code *re = hm_compile(pat->data, pat->len, case_sensitive, 0, 1, &ec, &eo);
+    assert_non_null(re);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)text, strlen(text), start, 0, md, NULL);
+    if (rc < 0) {
+        snprintf(out, size, "none");
+    } else {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        snprintf(out, size, "%zu:%zu", (size_t)ov[0], (size_t)ov[1]);
+    }
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+}
+
+/* A list of phrases, grouped by first letter, finds at every place what
+ * the phrases' patterns one after another find: the same phrase wins. */
+static void a_list_matches_as_its_phrases_in_order(void **state)
+{
+    (void)state;
+    static char *const lists[][6] = {
+        {"service user", "service users", "users of services", "Service", "care user*", NULL},
+        {"KPI", "kpis", "key performance", "Kpi dashboard", "2gether", NULL},
+        {"a service users", "service user research", "user*", "a", NULL, NULL},
+        {"'I' statements", "I statements", "we", NULL, NULL, NULL}, /* not grouped */
+    };
+    static const char *const texts[] = {
+        "The service users and Service Users of services met care users and KPIs.",
+        "Our KPI dashboard, kpis and the Kpi dashboard; 2gether users of services.",
+        "a service users like; service user research; a user; users",
+        "Each 'I' statements page and I statements we wrote",
+    };
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        size_t n = 0;
+        while (n < 6 && lists[l][n])
+            n++;
+        hm_buf grouped = {0}, plain = {0};
+        assert_int_equal(hm_phrases_regex(&grouped, lists[l], n), 0);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                hm_buf_addc(&plain, '|');
+            hm_buf_adds(&plain, "(?:");
+            assert_int_equal(hm_phrase_regex(&plain, lists[l][i]), 0);
+            hm_buf_addc(&plain, ')');
+        }
+        assert_int_equal(strncmp(grouped.data, "(?<!\\w)", 7) == 0, l < 3);
+        for (int cs = 0; cs < 2; cs++)
+            for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++)
+                for (size_t at = 0; at < strlen(texts[t]); at++) {
+                    char a[32], b[32];
+                    span_of(&grouped, cs, texts[t], at, a, sizeof a);
+                    span_of(&plain, cs, texts[t], at, b, sizeof b);
+                    assert_string_equal(a, b);
+                }
+        hm_buf_free(&grouped);
+        hm_buf_free(&plain);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +171,7 @@ int main(void)
         cmocka_unit_test(apostrophes),
         cmocka_unit_test(star_continues_a_word),
         cmocka_unit_test(metacharacters_are_literal),
+        cmocka_unit_test(a_list_matches_as_its_phrases_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
