@@ -941,7 +941,6 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     if (mr < 0)
         goto done;
     have_plain = 1;
-    res->words = hm_count_words(plain.text, plain.len);
     hm_lines_init(&lines, data, len);
     if (scan_directives(&res->arena, data, len, &plain, &lines, &ds) < 0)
         goto done;
@@ -999,9 +998,12 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
         r.dead = hm_calloc(n_rules ? n_rules : 1, 1);
         if (!r.next || !r.tried || !r.dead)
             goto done;
-        if (hm_prefilter_scan(rs->pf, plain.text, plain.len, on_place, &r) < 0)
+        /* The scan counts the words as it goes. */
+        if (hm_prefilter_scan(rs->pf, plain.text, plain.len, on_place, &r, &res->words) < 0)
             goto done;
         limits += r.limits;
+    } else {
+        res->words = hm_count_words(plain.text, plain.len);
     }
 
     /* In document order, so that the line cursor only moves forward. */

@@ -350,9 +350,10 @@ int hm_prefilter_covers(const hm_prefilter *pf, size_t rule);
 int hm_prefilter_lead(const hm_prefilter *pf, size_t rule);
 /* Calls FN for each (rule, position) where a covered rule could match, in
  * order of position. A non-zero return from FN stops the scan and is
- * returned. */
+ * returned. Unless WORDS is NULL, a scan that finishes sets *WORDS to the
+ * text's words, as hm_count_words counts them, counted on the way. */
 int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
-                      int (*fn)(void *, size_t rule, size_t pos), void *arg);
+                      int (*fn)(void *, size_t rule, size_t pos), void *arg, size_t *words);
 
 struct hmmm_ruleset {
     hm_arena arena;

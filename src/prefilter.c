@@ -80,6 +80,11 @@ static inline uint32_t bits_in(uint32_t x)
     return (x * 0x01010101u) >> 24;
 }
 
+static inline size_t bits_in64(uint64_t x)
+{
+    return bits_in((uint32_t)x) + bits_in((uint32_t)(x >> 32));
+}
+
 /* A byte's place in the alphabet, or -1. Upper case folds to lower case;
  * a space in a prefix stands for SEP. */
 static int key_slot(unsigned char c)
@@ -973,13 +978,14 @@ static void build_gate(hm_prefilter *pf)
     }
 }
 
-/* Three masks of a block of N bytes (at most 64) at S, bit I for byte I:
+/* Four masks of a block of N bytes (at most 64) at S, bit I for byte I:
  * letters and digits (*ALNUM), the bytes of a word: those and '_' (*WORD),
- * and the first bytes of a Kelvin sign or a long s (*FOLD). */
+ * the first bytes of a Kelvin sign or a long s (*FOLD), and the bytes that
+ * the word count takes as part of a word (*COUNTED, see hm_count_words). */
 static void block_masks(const unsigned char *s, size_t n, const unsigned char *cls, uint64_t *alnum,
-                        uint64_t *word, uint64_t *fold)
+                        uint64_t *word, uint64_t *fold, uint64_t *counted)
 {
-    uint64_t a = 0, w = 0, f = 0;
+    uint64_t a = 0, w = 0, f = 0, wc = 0;
     size_t i = 0;
 #if defined(__SSE2__)
     if (n == 64) {
@@ -987,6 +993,7 @@ static void block_masks(const unsigned char *s, size_t n, const unsigned char *c
         const __m128i zero = _mm_set1_epi8('0'), under = _mm_set1_epi8('_');
         const __m128i k25 = _mm_set1_epi8(25), k9 = _mm_set1_epi8(9);
         const __m128i e2 = _mm_set1_epi8((char)0xE2), c5 = _mm_set1_epi8((char)0xC5);
+        const __m128i apostrophe = _mm_set1_epi8('\''), zeros = _mm_setzero_si128();
         for (; i < 64; i += 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
             __m128i l = _mm_sub_epi8(_mm_or_si128(v, case_bit), lower_a);
@@ -999,6 +1006,10 @@ static void block_masks(const unsigned char *s, size_t n, const unsigned char *c
             a |= (uint64_t)(unsigned)_mm_movemask_epi8(an) << i;
             w |= (uint64_t)(unsigned)_mm_movemask_epi8(wd) << i;
             f |= (uint64_t)(unsigned)_mm_movemask_epi8(fd) << i;
+            /* Bytes beyond ASCII have the top bit, which movemask takes. */
+            __m128i ct = _mm_or_si128(an, _mm_cmpeq_epi8(v, apostrophe));
+            wc |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(ct, _mm_cmplt_epi8(v, zeros)))
+                  << i;
         }
     }
 #endif
@@ -1007,10 +1018,12 @@ static void block_masks(const unsigned char *s, size_t n, const unsigned char *c
         a |= (uint64_t)(c < ALPHABET) << i;
         w |= (uint64_t)(c < ALPHABET || c == C_UNDERSCORE) << i;
         f |= (uint64_t)(c == C_FOLD) << i;
+        wc |= (uint64_t)(c < ALPHABET || s[i] >= 0x80 || s[i] == '\'') << i;
     }
     *alnum = a;
     *word = w;
     *fold = f;
+    *counted = wc;
 }
 
 /* Walks the trie from the word starting at START, calling FN for each rule
@@ -1084,19 +1097,23 @@ static int closed(const hm_prefilter *pf, const unsigned char *s, size_t len, si
 }
 
 int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
-                      int (*fn)(void *, size_t rule, size_t pos), void *arg)
+                      int (*fn)(void *, size_t rule, size_t pos), void *arg, size_t *words)
 {
     init_classes();
     const unsigned char *s = (const unsigned char *)text;
-    uint64_t before = 0; /* 1 when the byte before the block is a word byte */
+    uint64_t before = 0;         /* 1 when the byte before the block is a word byte */
+    uint64_t counted_before = 0; /* likewise for the word count */
+    size_t n_words = 0;
     /* Word starts, a block of 64 bytes at a time: a letter or digit (or a
      * character folding to one) after a byte that is not part of a word. */
     for (size_t base = 0; base < len; base += 64) {
         size_t n = len - base < 64 ? len - base : 64;
-        uint64_t alnum, word, fold;
-        block_masks(s + base, n, classes, &alnum, &word, &fold);
+        uint64_t alnum, word, fold, counted;
+        block_masks(s + base, n, classes, &alnum, &word, &fold, &counted);
         uint64_t starts = (alnum | fold) & ~((word << 1) | before);
         before = word >> 63;
+        n_words += bits_in64(counted & ~((counted << 1) | counted_before));
+        counted_before = counted >> 63;
         while (starts) {
             size_t i = base + (size_t)__builtin_ctzll(starts);
             starts &= starts - 1;
@@ -1109,5 +1126,7 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
                 return e;
         }
     }
+    if (words)
+        *words = n_words;
     return 0;
 }

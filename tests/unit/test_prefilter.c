@@ -74,7 +74,7 @@ static void places_are_word_starts_with_the_prefixes(void **state)
      *                 0123456789012345678901234567890123456789012345678901234 */
     const char *text = "Service\nusers, the most needy, coproduction, xservice users";
     hits h = {0};
-    assert_int_equal(hm_prefilter_scan(rs->pf, text, strlen(text), record, &h), 0);
+    assert_int_equal(hm_prefilter_scan(rs->pf, text, strlen(text), record, &h, NULL), 0);
     assert_true(has(&h, 0, 0));   /* "Service\nusers": SEP is any gap */
     assert_true(has(&h, 1, 15));  /* "the most needy" */
     assert_true(has(&h, 0, 31));  /* "coproduction": the hyphen may be nothing */
@@ -90,7 +90,7 @@ static void folding_letters_start_words(void **state)
     hmmm_ruleset *rs = load("pack: p\nrules:\n  - id: k\n    words: [kind]\n    message: m\n");
     const char *text = "a \xE2\x84\xAAind word"; /* KELVIN SIGN, then "ind" */
     hits h = {0};
-    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h);
+    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h, NULL);
     assert_true(has(&h, 0, 2));
     hmmm_result *res;
     assert_int_equal(hmmm_check(rs, text, strlen(text), HMMM_TEXT, &res), HMMM_OK);
@@ -123,7 +123,7 @@ static void digit_runs_are_one_step(void **state)
      *                 012345678901234567890123456789012345678901234567890123 */
     const char *text = "a 12-week consultation, 3 days, 2024 plans, 1 2 week 7";
     hits h = {0};
-    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h);
+    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h, NULL);
     assert_true(has(&h, 0, 2));
     assert_true(has(&h, 1, 32));
     assert_int_equal(places_of(&h, 0), 1); /* not "3 days" nor "2 week 7" */
@@ -145,7 +145,7 @@ static void spaces_in_patterns(void **state)
                             "  - id: x\n    pattern: '\\b(?x:foo bar)'\n    message: m\n");
     const char *text = "foo baz, foobar";
     hits h = {0};
-    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h);
+    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h, NULL);
     assert_int_equal(places_of(&h, 0), 0);
     hmmm_result *res;
     assert_int_equal(hmmm_check(rs, text, strlen(text), HMMM_TEXT, &res), HMMM_OK);
@@ -169,7 +169,7 @@ static void words_across_blocks(void **state)
         memcpy(text + 100, "Xservice users", 14);  /* inside a word, at 101 */
         memcpy(text + 120, "abcdefghservice", 15); /* over the edge at 128 */
         hits h = {0};
-        hm_prefilter_scan(rs->pf, text, sizeof text, record, &h);
+        hm_prefilter_scan(rs->pf, text, sizeof text, record, &h, NULL);
         assert_true(has(&h, 0, at));
         assert_int_equal(places_of(&h, 0), 1);
     }
@@ -200,7 +200,7 @@ static void first_three_characters_gate(void **state)
                             "  - id: ox\n    words: [ox]\n    message: m\n");
     const char *text = "A box; ox-bow, oxen, to the board, to,\t the board, too, tot, toe.";
     hits h = {0};
-    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h);
+    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h, NULL);
     assert_true(has(&h, 1, 0));
     assert_int_equal(places_of(&h, 1), 1); /* not "box" */
     assert_true(has(&h, 2, nth(text, "ox-", 0)));
@@ -223,7 +223,7 @@ static void stops_when_asked(void **state)
     hmmm_ruleset *rs = load(rules);
     const char *text = "service users and service users";
     assert_int_equal(hm_prefilter_scan(rs->pf, text, strlen(text),
-                                       (int (*)(void *, size_t, size_t))record, &(hits){0}),
+                                       (int (*)(void *, size_t, size_t))record, &(hits){0}, NULL),
                      0);
     hmmm_ruleset_free(rs);
 }
@@ -248,7 +248,7 @@ static void an_optional_quote_before_the_first_word(void **state)
     const char *text = "'I' statements, \xE2\x80\x98I\xE2\x80\x99 statement, I statements; "
                        "in statements, \"I\"-statements";
     hits h = {0};
-    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h);
+    hm_prefilter_scan(rs->pf, text, strlen(text), record, &h, NULL);
     assert_true(has(&h, 0, 1));
     assert_false(has(&h, 0, 0));
     hmmm_result *res;
@@ -264,6 +264,38 @@ static void an_optional_quote_before_the_first_word(void **state)
     hmmm_ruleset_free(rs);
 }
 
+/* The scan counts the words on its way, as hm_count_words does: straight
+ * apostrophes and characters beyond ASCII are part of a word, and a word
+ * may run across the scan's blocks of 64 bytes. */
+static void counts_words_on_the_way(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = load(rules);
+    char text[700];
+    static const char *const bits[] = {"don't ", "caf\xC3\xA9",  " - ",  "x_y ",
+                                       "12,5 ",  "\xE2\x80\x99", "\n\n", "service users ",
+                                       "a",      "...",          "B2B "};
+    unsigned seed = 7;
+    for (int round = 0; round < 200; round++) {
+        size_t n = 0;
+        while (n + 16 < sizeof text) {
+            seed = seed * 1103515245u + 12345u;
+            const char *b = bits[(seed >> 16) % (sizeof bits / sizeof bits[0])];
+            memcpy(text + n, b, strlen(b));
+            n += strlen(b);
+        }
+        size_t len = (size_t)round * 3 % n + 1;
+        size_t words = SIZE_MAX;
+        hits h = {0};
+        assert_int_equal(hm_prefilter_scan(rs->pf, text, len, record, &h, &words), 0);
+        assert_int_equal(words, hm_count_words(text, len));
+    }
+    size_t words = SIZE_MAX;
+    assert_int_equal(hm_prefilter_scan(rs->pf, "", 0, record, &(hits){0}, &words), 0);
+    assert_int_equal(words, 0);
+    hmmm_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +308,7 @@ int main(void)
         cmocka_unit_test(first_three_characters_gate),
         cmocka_unit_test(stops_when_asked),
         cmocka_unit_test(an_optional_quote_before_the_first_word),
+        cmocka_unit_test(counts_words_on_the_way),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
