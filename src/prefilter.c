@@ -63,11 +63,12 @@ struct hm_prefilter {
     unsigned char *indexed; /* per rule: 1 when the trie covers it */
     unsigned char *lead;    /* per rule: 1 when a match may start a character early */
     size_t n_rules;
-    /* Bit (A * ALPHABET + B) * ALPHABET + C, for letters A and slots B and
-     * C: set when the walk of a word that starts with them can go past
-     * its third step or report a rule before it. Most words start with
-     * three characters no key does, and are passed over at once. */
-    uint64_t gate[(26 * ALPHABET * ALPHABET + 63) / 64];
+    /* Bit A << 10 | B << 5 | C, for the gate codes (see gate_code) of a
+     * word's first three bytes: set when the walk from there may go past
+     * its third step or report a rule before it, or when the bytes need
+     * the walk's closer look. Most words start with three characters no
+     * key does, and are passed over at once. */
+    uint64_t gate[32 * 32 * 32 / 64];
 };
 
 /* Set bits in X (without a library call where the processor lacks an
@@ -937,17 +938,32 @@ static unsigned char byte_class(unsigned c)
     return C_OTHER;
 }
 
-static unsigned char classes[256];
+/* A byte's code for the gate: a letter or digit's slot; GAP for an ASCII
+ * byte outside words, which the walk takes as SEP after a letter; ODD for
+ * '_' and bytes beyond ASCII, which may be either or fold to a letter. */
+enum { G_GAP = SEP, G_ODD = 28 };
+
+static unsigned char gate_code(unsigned c)
+{
+    int k = slot((unsigned char)c);
+    if (k >= 0)
+        return (unsigned char)k;
+    return c == '_' || c >= 0x80 ? G_ODD : G_GAP;
+}
+
+static unsigned char classes[256], gate_codes[256];
 static int classes_ready;
 
-/* The table is the same whoever fills it first, so two threads racing to
- * fill it write the same bytes. */
+/* The tables are the same whoever fills them first, so two threads racing
+ * to fill them write the same bytes. */
 static void init_classes(void)
 {
     if (__atomic_load_n(&classes_ready, __ATOMIC_ACQUIRE))
         return;
-    for (unsigned c = 0; c < 256; c++)
+    for (unsigned c = 0; c < 256; c++) {
         classes[c] = byte_class(c);
+        gate_codes[c] = gate_code(c);
+    }
     __atomic_store_n(&classes_ready, 1, __ATOMIC_RELEASE);
 }
 
@@ -959,23 +975,34 @@ static uint32_t child_of(const node *at, int k)
     return at->first_edge + bits_in(at->slots & (bit - 1));
 }
 
+/* Whether a word whose first three bytes have gate codes A, B and C needs
+ * the walk. */
+static int gate_open(const hm_prefilter *pf, int a, int b, int c)
+{
+    if (a == G_ODD) /* a character that may fold to a letter: the walk tells */
+        return 1;
+    if (a > G_ODD || a == G_GAP || b > G_ODD || c > G_ODD || pf->root[a] == NO_NODE)
+        return 0; /* no word starts so, or no key does */
+    /* A digit starts a run the walk takes as one step, and after SEP the
+     * walk goes on to the next letter or digit: only letters are taken as
+     * they are. */
+    if (a == DIGITS || b == G_ODD || c == G_ODD || b == DIGITS || (b == SEP && c >= DIGITS))
+        return 1;
+    const node *n1 = &pf->nodes[pf->root[a]];
+    uint32_t to = child_of(n1, b);
+    const node *n2 = to == NO_NODE ? NULL : &pf->nodes[to];
+    return n1->n_rules || (n2 && (n2->n_rules || child_of(n2, c) != NO_NODE));
+}
+
 static void build_gate(hm_prefilter *pf)
 {
-    for (int a = 0; a < 26; a++) {
-        if (pf->root[a] == NO_NODE)
-            continue;
-        const node *n1 = &pf->nodes[pf->root[a]];
-        for (int b = 0; b < ALPHABET; b++) {
-            uint32_t to = child_of(n1, b);
-            const node *n2 = to == NO_NODE ? NULL : &pf->nodes[to];
-            for (int c = 0; c < ALPHABET; c++) {
-                int open = n1->n_rules || (n2 && (n2->n_rules || child_of(n2, c) != NO_NODE));
-                size_t bit = ((size_t)a * ALPHABET + (size_t)b) * ALPHABET + (size_t)c;
-                if (open)
+    for (int a = 0; a < 32; a++)
+        for (int b = 0; b < 32; b++)
+            for (int c = 0; c < 32; c++)
+                if (gate_open(pf, a, b, c)) {
+                    unsigned bit = (unsigned)(a << 10 | b << 5 | c);
                     pf->gate[bit / 64] |= (uint64_t)1 << (bit % 64);
-            }
-        }
-    }
+                }
 }
 
 /* Four masks of a block of N bytes (at most 64) at S, bit I for byte I:
@@ -1070,30 +1097,13 @@ static int walk(const hm_prefilter *pf, const unsigned char *s, size_t len, size
     return 0;
 }
 
-/* The slot the walk takes for the ASCII byte C after a letter (a letter,
- * a digit, or SEP for a byte outside words), or -1 when C needs the walk's
- * closer look (a character that folds to a letter, '_', or beyond ASCII). */
-static int next_slot(unsigned char c)
+/* The gate's bit for the word starting at S[I] (at least three bytes
+ * before LEN; nearer the end, the walk always looks). */
+static uint64_t gate_bit(const hm_prefilter *pf, const unsigned char *s, size_t i)
 {
-    int k = classes[c];
-    if (k < ALPHABET)
-        return k;
-    return k == C_OTHER && c < 0x80 ? SEP : -1;
-}
-
-/* Whether the gate shows that the walk from the word starting at I with
- * letter K stops within three steps and reports nothing. */
-static int closed(const hm_prefilter *pf, const unsigned char *s, size_t len, size_t i, int k)
-{
-    if (k >= 26 || len - i < 3)
-        return 0;
-    int b = next_slot(s[i + 1]), c = next_slot(s[i + 2]);
-    /* After SEP the walk skips to the next letter or digit; after a digit,
-     * to the end of the digits. Only a letter is taken as it is. */
-    if (b < 0 || c < 0 || b == DIGITS || (b == SEP && c >= 26))
-        return 0;
-    size_t bit = ((size_t)k * ALPHABET + (size_t)b) * ALPHABET + (size_t)c;
-    return !(pf->gate[bit / 64] >> (bit % 64) & 1);
+    unsigned bit = (unsigned)gate_codes[s[i]] << 10 | (unsigned)gate_codes[s[i + 1]] << 5 |
+                   gate_codes[s[i + 2]];
+    return pf->gate[bit / 64] >> (bit % 64) & 1;
 }
 
 int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
@@ -1114,12 +1124,20 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
         before = word >> 63;
         n_words += bits_in64(counted & ~((counted << 1) | counted_before));
         counted_before = counted >> 63;
+        /* First the gate, without a branch that depends on the text. */
+        uint64_t open = 0;
+        size_t gated = len - base >= 66 ? 64 : len - base < 2 ? 0 : len - base - 2;
+        for (uint64_t m = starts; m; m &= m - 1) {
+            unsigned b = (unsigned)__builtin_ctzll(m);
+            open |= b < gated ? gate_bit(pf, s, base + b) << b : (uint64_t)1 << b;
+        }
+        starts = open;
         while (starts) {
             size_t i = base + (size_t)__builtin_ctzll(starts);
             starts &= starts - 1;
             size_t clen;
             int k = classes[s[i]] == C_FOLD ? text_slot(s + i, len - i, &clen) : classes[s[i]];
-            if (k < 0 || pf->root[k] == NO_NODE || closed(pf, s, len, i, k))
+            if (k < 0 || pf->root[k] == NO_NODE)
                 continue;
             int e = walk(pf, s, len, i, fn, arg);
             if (e)
