@@ -71,19 +71,33 @@ struct hm_prefilter {
     uint64_t gate[32 * 32 * 32 / 64];
 };
 
-/* Set bits in X (without a library call where the processor lacks an
- * instruction for it). */
-static inline uint32_t bits_in(uint32_t x)
+/* The scan is built twice where the compiler can: once with the
+ * processor's instruction for counting set bits, once without, for
+ * processors that lack it; the right one is chosen when hmmm starts. */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define SCAN_CLONES __attribute__((target_clones("popcnt", "default")))
+#endif
+#endif
+#ifndef SCAN_CLONES
+#define SCAN_CLONES
+#endif
+/* What the scan calls is built into each of its clones. */
+#if defined(__GNUC__)
+#define INTO_SCAN inline __attribute__((always_inline))
+#else
+#define INTO_SCAN inline
+#endif
+
+/* Set bits in X. */
+static INTO_SCAN uint32_t bits_in(uint32_t x)
 {
-    x = x - ((x >> 1) & 0x55555555u);
-    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
-    x = (x + (x >> 4)) & 0x0F0F0F0Fu;
-    return (x * 0x01010101u) >> 24;
+    return (uint32_t)__builtin_popcount(x);
 }
 
-static inline size_t bits_in64(uint64_t x)
+static INTO_SCAN size_t bits_in64(uint64_t x)
 {
-    return bits_in((uint32_t)x) + bits_in((uint32_t)(x >> 32));
+    return (size_t)__builtin_popcountll(x);
 }
 
 /* A byte's place in the alphabet, or -1. Upper case folds to lower case;
@@ -108,7 +122,7 @@ static int slot(unsigned char c)
  * character in *LEN: an ASCII letter or digit, or one of the two non-ASCII
  * letters that match an ASCII one without regard to case: the Kelvin sign
  * (k) and the long s (s). -1 for anything else. */
-static int text_slot(const unsigned char *s, size_t n, size_t *len)
+static INTO_SCAN int text_slot(const unsigned char *s, size_t n, size_t *len)
 {
     *len = 1;
     int k = slot(s[0]);
@@ -967,7 +981,7 @@ static void init_classes(void)
     __atomic_store_n(&classes_ready, 1, __ATOMIC_RELEASE);
 }
 
-static uint32_t child_of(const node *at, int k)
+static INTO_SCAN uint32_t child_of(const node *at, int k)
 {
     uint32_t bit = 1u << k;
     if (!(at->slots & bit))
@@ -1009,8 +1023,9 @@ static void build_gate(hm_prefilter *pf)
  * letters and digits (*ALNUM), the bytes of a word: those and '_' (*WORD),
  * the first bytes of a Kelvin sign or a long s (*FOLD), and the bytes that
  * the word count takes as part of a word (*COUNTED, see hm_count_words). */
-static void block_masks(const unsigned char *s, size_t n, const unsigned char *cls, uint64_t *alnum,
-                        uint64_t *word, uint64_t *fold, uint64_t *counted)
+static INTO_SCAN void block_masks(const unsigned char *s, size_t n, const unsigned char *cls,
+                                  uint64_t *alnum, uint64_t *word, uint64_t *fold,
+                                  uint64_t *counted)
 {
     uint64_t a = 0, w = 0, f = 0, wc = 0;
     size_t i = 0;
@@ -1055,8 +1070,8 @@ static void block_masks(const unsigned char *s, size_t n, const unsigned char *c
 
 /* Walks the trie from the word starting at START, calling FN for each rule
  * whose prefix the text there begins with. */
-static int walk(const hm_prefilter *pf, const unsigned char *s, size_t len, size_t start,
-                int (*fn)(void *, size_t rule, size_t pos), void *arg)
+static INTO_SCAN int walk(const hm_prefilter *pf, const unsigned char *s, size_t len, size_t start,
+                          int (*fn)(void *, size_t rule, size_t pos), void *arg)
 {
     const unsigned char *cls = classes;
     const node *nodes = pf->nodes;
@@ -1099,13 +1114,14 @@ static int walk(const hm_prefilter *pf, const unsigned char *s, size_t len, size
 
 /* The gate's bit for the word starting at S[I] (at least three bytes
  * before LEN; nearer the end, the walk always looks). */
-static uint64_t gate_bit(const hm_prefilter *pf, const unsigned char *s, size_t i)
+static INTO_SCAN uint64_t gate_bit(const hm_prefilter *pf, const unsigned char *s, size_t i)
 {
     unsigned bit = (unsigned)gate_codes[s[i]] << 10 | (unsigned)gate_codes[s[i + 1]] << 5 |
                    gate_codes[s[i + 2]];
     return pf->gate[bit / 64] >> (bit % 64) & 1;
 }
 
+SCAN_CLONES
 int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
                       int (*fn)(void *, size_t rule, size_t pos), void *arg, size_t *words)
 {
