@@ -65,7 +65,10 @@ static int phrase_body(hm_buf *out, const unsigned char *p, size_t n)
             r = hm_buf_adds(out, INNER_HYPHEN); /* U+2010, U+2011 */
             i += 2;
         } else if (c == '*' && (i + 1 == n || is_space((char)p[i + 1]))) {
-            r = hm_buf_adds(out, "\\w*");
+            /* What follows is the end of the word or the gap to the next:
+             * never a word character, so giving characters back cannot
+             * help, and the pattern does not try. */
+            r = hm_buf_adds(out, "\\w*+");
             ends_in_word = 1;
         } else if (c < 0x80 && !is_word_byte(c)) {
             char esc[3] = {'\\', (char)c, 0};

@@ -86,6 +86,12 @@ static void star_continues_a_word(void **state)
     assert_string_equal(match("empower*", "empowers", 0), "0:8");
     assert_string_equal(match("empower*", "disempower", 0), "none");
     assert_string_equal(match("service user*", "service users", 0), "0:13");
+    /* Inside a phrase, the rest of the word and then the gap. */
+    assert_string_equal(match("engag* people", "engaging people", 0), "0:15");
+    assert_string_equal(match("engag* people", "engage\npeople", 0), "0:13");
+    assert_string_equal(match("engag* people", "engaged-people", 0), "0:14");
+    assert_string_equal(match("engag* people", "engagingpeople", 0), "none");
+    assert_string_equal(match("engag* people", "engag\xC3\xA9s people", 0), "0:15");
 }
 
 static void metacharacters_are_literal(void **state)
