@@ -167,6 +167,93 @@ static void a_list_matches_as_its_phrases_in_order(void **state)
     }
 }
 
+/* Random lists of phrases that share their first words, letters, gaps,
+ * hyphens, stars and apostrophes, in both cases: at every place of random
+ * text, the list's pattern finds what its phrases' patterns, one after
+ * another, find. */
+static void shared_beginnings_change_no_match(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "service",       "services",    "serv*",    "user",
+        "users",         "use*",        "Service",  "USER",
+        "co-production", "co-produc*",  "people's", "people\xE2\x80\x99s",
+        "people",        "a",           "A",        "x2",
+        "2gether",       "caf\xC3\xA9", "care",     "carer*",
+        "e.g.",          "well-being",  "_id",      "'n'",
+        "-led",          "co- op",      "(a)",      "- a"};
+    static const char *const seps[] = {" ", "  ",           "\n",  "-", " - ", ", ", "\xE2\x80\x94",
+                                       "'", "\xE2\x80\x90", " \n "};
+    static const char *const extra[] = {"servicer",  "users'",     "Serv",
+                                        "wellbeing", "well being", "coproduction",
+                                        "cafe",      "peoples",    "2gethers"};
+    unsigned seed = 12345;
+    int shorter = 0;
+#define NEXT(n) ((seed = seed * 1103515245u + 12345u) >> 16) % (n)
+    for (int round = 0; round < 400; round++) {
+        char store[8][64];
+        char *list[8];
+        size_t n = 2 + NEXT(6);
+        for (size_t i = 0; i < n; i++) {
+            size_t k = 1 + NEXT(3), len = 0;
+            store[i][0] = '\0';
+            for (size_t w = 0; w < k; w++) {
+                const char *word = words[NEXT(sizeof words / sizeof words[0])];
+                len += (size_t)snprintf(store[i] + len, sizeof store[i] - len, "%s%s", w ? " " : "",
+                                        word);
+            }
+            list[i] = store[i];
+        }
+        char text[400];
+        size_t len = 0;
+        while (len < 300) {
+            const char *w = NEXT(4) ? words[NEXT(sizeof words / sizeof words[0])]
+                                    : extra[NEXT(sizeof extra / sizeof extra[0])];
+            len += (size_t)snprintf(text + len, sizeof text - len, "%.*s%s", (int)strcspn(w, "*"),
+                                    w, seps[NEXT(sizeof seps / sizeof seps[0])]);
+        }
+        hm_buf grouped = {0}, plain = {0};
+        assert_int_equal(hm_phrases_regex(&grouped, list, n), 0);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                hm_buf_addc(&plain, '|');
+            hm_buf_adds(&plain, "(?:");
+            assert_int_equal(hm_phrase_regex(&plain, list[i]), 0);
+            hm_buf_addc(&plain, ')');
+        }
+        shorter += grouped.len < plain.len;
+        for (int cs = 0; cs < 2; cs++) {
+            int ec;
+            size_t eo;
+            pcre2_code *g = hm_compile(grouped.data, grouped.len, cs, 0, 1, &ec, &eo);
+            pcre2_code *p = hm_compile(plain.data, plain.len, cs, 0, 1, &ec, &eo);
+            assert_non_null(g);
+            assert_non_null(p);
+            pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+            for (size_t at = 0; at < len; at++) {
+                int rg = pcre2_match(g, (PCRE2_SPTR)text, len, at, 0, md, NULL);
+                size_t gs = rg >= 0 ? pcre2_get_ovector_pointer(md)[0] : SIZE_MAX;
+                size_t ge = rg >= 0 ? pcre2_get_ovector_pointer(md)[1] : SIZE_MAX;
+                int rp = pcre2_match(p, (PCRE2_SPTR)text, len, at, 0, md, NULL);
+                size_t ps = rp >= 0 ? pcre2_get_ovector_pointer(md)[0] : SIZE_MAX;
+                size_t pe = rp >= 0 ? pcre2_get_ovector_pointer(md)[1] : SIZE_MAX;
+                if (gs != ps || ge != pe)
+                    print_error("list %d from %zu: %zu:%zu, not %zu:%zu\n%s\n", round, at, gs, ge,
+                                ps, pe, grouped.data);
+                assert_int_equal(gs, ps);
+                assert_int_equal(ge, pe);
+            }
+            pcre2_match_data_free(md);
+            pcre2_code_free(g);
+            pcre2_code_free(p);
+        }
+        hm_buf_free(&grouped);
+        hm_buf_free(&plain);
+    }
+    assert_true(shorter > 60); /* most lists did share something */
+#undef NEXT
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +265,7 @@ int main(void)
         cmocka_unit_test(star_continues_a_word),
         cmocka_unit_test(metacharacters_are_literal),
         cmocka_unit_test(a_list_matches_as_its_phrases_in_order),
+        cmocka_unit_test(shared_beginnings_change_no_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
