@@ -685,14 +685,8 @@ static int add_candidate(void *arg, size_t s, size_t e)
     int mention = is_mention(r->m->plain, s, e);
     if (mention && !(r->flags & HMMM_CHECK_MENTIONS))
         return 0;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        cand *c = hm_realloc(r->c, cap * sizeof *c);
-        if (!c)
-            return -1;
-        r->c = c;
-        r->cap = cap;
-    }
+    if (hm_grow((void **)&r->c, &r->cap, r->n + 1, sizeof(cand)) < 0)
+        return -1;
     r->c[r->n++] = (cand){r->rule, s, e, mention};
     return 0;
 }

@@ -24,6 +24,9 @@ void *hm_malloc(size_t n);
 void *hm_calloc(size_t n, size_t size);
 void *hm_realloc(void *p, size_t n);
 void hm_free(void *p);
+/* Makes room for NEED items of SIZE bytes in the array *P of *CAP, doubling
+ * it as needed. Returns -1 when out of memory (*P and *CAP unchanged). */
+int hm_grow(void **p, size_t *cap, size_t need, size_t size);
 char *hm_strndup(const char *s, size_t n);
 char *hm_strdup(const char *s);
 

@@ -33,14 +33,8 @@ static int add_seg(hm_plain *p, size_t plain, size_t plain_len, size_t src, size
             return 0;
         }
     }
-    if (p->n_segs == p->cap_segs) {
-        size_t cap = p->cap_segs ? p->cap_segs * 2 : 256;
-        hm_seg *s = hm_realloc(p->segs, cap * sizeof *s);
-        if (!s)
-            return -1;
-        p->segs = s;
-        p->cap_segs = cap;
-    }
+    if (hm_grow((void **)&p->segs, &p->cap_segs, p->n_segs + 1, sizeof(hm_seg)) < 0)
+        return -1;
     p->segs[p->n_segs++] =
         (hm_seg){(uint32_t)plain, (uint32_t)plain_len, (uint32_t)src, (uint32_t)src_len};
     return 0;

@@ -74,14 +74,8 @@ static int add_piece(hm_buf *out, pieces *ps, const char *text, size_t len, int 
         return -1;
     if (!ps)
         return 0;
-    if (ps->n == ps->cap) {
-        size_t cap = ps->cap ? ps->cap * 2 : 32;
-        piece *v = hm_realloc(ps->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        ps->v = v;
-        ps->cap = cap;
-    }
+    if (hm_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof(piece)) < 0)
+        return -1;
     ps->v[ps->n++] = (piece){off, len, kind, ch};
     return 0;
 }

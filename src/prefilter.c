@@ -143,14 +143,8 @@ static INTO_SCAN int text_slot(const unsigned char *s, size_t n, size_t *len)
  * of RULE. */
 static int add_prefix(hm_prefilter *pf, const char *prefix, size_t len, uint32_t rule)
 {
-    if (pf->n_entries == pf->cap_entries) {
-        size_t cap = pf->cap_entries ? pf->cap_entries * 2 : 256;
-        entry *e = hm_realloc(pf->entries, cap * sizeof *e);
-        if (!e)
-            return -1;
-        pf->entries = e;
-        pf->cap_entries = cap;
-    }
+    if (hm_grow((void **)&pf->entries, &pf->cap_entries, pf->n_entries + 1, sizeof(entry)) < 0)
+        return -1;
     size_t off = pf->keys.len;
     for (size_t i = 0; i < len; i++) {
         int k = slot((unsigned char)prefix[i]);
@@ -762,27 +756,12 @@ static int cmp_entry(const void *a, const void *b, void *keys)
     return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 256;
-    while (c < need)
-        c *= 2;
-    void *q = hm_realloc(*p, c * size);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 /* Builds the node for the sorted entries [LO, HI), which share their first
  * DEPTH slots. Returns its index, or NO_NODE when out of memory. */
 static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
 {
     const unsigned char *keys = (const unsigned char *)pf->keys.data;
-    if (grow((void **)&pf->nodes, &pf->cap_nodes, pf->n_nodes + 1, sizeof(node)) < 0)
+    if (hm_grow((void **)&pf->nodes, &pf->cap_nodes, pf->n_nodes + 1, sizeof(node)) < 0)
         return NO_NODE;
     uint32_t me = (uint32_t)pf->n_nodes++;
     pf->nodes[me] = (node){0, (uint32_t)pf->n_ids, 0, 0};
@@ -792,7 +771,7 @@ static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
         size_t first = pf->nodes[me].first_rule, n = pf->nodes[me].n_rules;
         if (n && pf->rule_ids[first + n - 1] == rule)
             continue;
-        if (grow((void **)&pf->rule_ids, &pf->cap_ids, pf->n_ids + 1, sizeof(uint32_t)) < 0)
+        if (hm_grow((void **)&pf->rule_ids, &pf->cap_ids, pf->n_ids + 1, sizeof(uint32_t)) < 0)
             return NO_NODE;
         pf->rule_ids[pf->n_ids++] = rule;
         pf->nodes[me].n_rules++;
@@ -803,7 +782,7 @@ static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
         if (j == i || keys[pf->entries[j].off + depth] != keys[pf->entries[j - 1].off + depth])
             groups++;
     size_t first = pf->n_edges;
-    if (grow((void **)&pf->edge_child, &pf->cap_children, first + groups, sizeof(uint32_t)) < 0)
+    if (hm_grow((void **)&pf->edge_child, &pf->cap_children, first + groups, sizeof(uint32_t)) < 0)
         return NO_NODE;
     pf->n_edges += groups;
     pf->nodes[me].first_edge = (uint32_t)first;

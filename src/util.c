@@ -82,6 +82,23 @@ void hm_free(void *p)
     free(p);
 }
 
+int hm_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    if (c > SIZE_MAX / size)
+        return -1;
+    void *q = hm_realloc(*p, c * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
 void hmmm_free(void *p)
 {
     hm_free(p);
