@@ -1047,17 +1047,37 @@ static INTO_SCAN void block_masks(const unsigned char *s, size_t n, const unsign
     *counted = wc;
 }
 
-/* Walks the trie from the word starting at START, calling FN for each rule
+/* Walks the trie from the word starting at START, whose first character
+ * (CLEN bytes) has slot K0, a child of the root: calls FN for each rule
  * whose prefix the text there begins with. */
 static INTO_SCAN int walk(const hm_prefilter *pf, const unsigned char *s, size_t len, size_t start,
-                          int (*fn)(void *, size_t rule, size_t pos), void *arg)
+                          int k0, size_t clen, int (*fn)(void *, size_t rule, size_t pos),
+                          void *arg)
 {
     const unsigned char *cls = classes;
     const node *nodes = pf->nodes;
-    const node *at = NULL; /* the root, whose first step is a table */
-    size_t j = start, clen;
-    while (j < len) {
+    const node *at = &nodes[pf->root[k0]];
+    size_t j = start + clen;
+    if (k0 == DIGITS) /* a run of digits is one step */
+        while (j < len && cls[s[j]] == DIGITS)
+            j++;
+    for (;;) {
+        for (uint32_t r = 0; r < at->n_rules; r++) {
+            int e = fn(arg, pf->rule_ids[at->first_rule + r], start);
+            if (e)
+                return e;
+        }
+        if (j >= len)
+            return 0;
         int k = cls[s[j]];
+        if (k < 26) { /* a letter, the usual step */
+            uint32_t bit = 1u << k;
+            if (!(at->slots & bit))
+                return 0;
+            at = &nodes[at->first_edge + bits_in(at->slots & (bit - 1))];
+            j++;
+            continue;
+        }
         clen = 1;
         if (k == C_FOLD || k == C_UNDERSCORE)
             k = text_slot(s + j, len - j, &clen);
@@ -1067,28 +1087,22 @@ static INTO_SCAN int walk(const hm_prefilter *pf, const unsigned char *s, size_t
         if (k < 0) {
             /* Between words: any run of other characters is taken as the
              * gap, which is more than a phrase allows, never less. */
-            to = at ? child_of(at, SEP) : NO_NODE;
+            to = child_of(at, SEP);
             if (to == NO_NODE)
-                break;
+                return 0;
             while (j < len && text_slot(s + j, len - j, &clen) < 0)
                 j++;
         } else {
-            to = at ? child_of(at, k) : pf->root[k];
+            to = child_of(at, k);
             if (to == NO_NODE)
-                break;
+                return 0;
             j += clen;
-            if (k == DIGITS) /* a run of digits is one step */
+            if (k == DIGITS)
                 while (j < len && cls[s[j]] == DIGITS)
                     j++;
         }
         at = &nodes[to];
-        for (uint32_t r = 0; r < at->n_rules; r++) {
-            int e = fn(arg, pf->rule_ids[at->first_rule + r], start);
-            if (e)
-                return e;
-        }
     }
-    return 0;
 }
 
 /* The gate's bit for the word starting at S[I] (at least three bytes
@@ -1130,11 +1144,11 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
         while (starts) {
             size_t i = base + (size_t)__builtin_ctzll(starts);
             starts &= starts - 1;
-            size_t clen;
+            size_t clen = 1;
             int k = classes[s[i]] == C_FOLD ? text_slot(s + i, len - i, &clen) : classes[s[i]];
             if (k < 0 || pf->root[k] == NO_NODE)
                 continue;
-            int e = walk(pf, s, len, i, fn, arg);
+            int e = walk(pf, s, len, i, k, clen, fn, arg);
             if (e)
                 return e;
         }
