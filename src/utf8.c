@@ -1,5 +1,8 @@
 /* utf8.c - decoding UTF-8 and counting characters, tolerant of bad bytes. */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -42,11 +45,32 @@ size_t hm_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
+/* The length of the run of ASCII bytes at P (at most N), found 32 bytes at
+ * a time where the processor can; it may stop up to 31 bytes short of the
+ * first byte beyond ASCII. */
+static size_t ascii_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; n - i >= 32; i += 32) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(p + i + 16));
+        if (_mm_movemask_epi8(_mm_or_si128(a, b)))
+            break;
+    }
+#else
+    (void)p;
+    (void)n;
+#endif
+    return i;
+}
+
 size_t hm_utf8_valid_prefix(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        i += ascii_run(p + i, n - i);
         /* Eight ASCII bytes at a time. */
         while (n - i >= 8) {
             uint64_t w;
@@ -75,6 +99,11 @@ size_t hm_utf8_count(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t count = 0, i = 0;
     while (i < n) {
+        size_t ascii = ascii_run(p + i, n - i);
+        i += ascii;
+        count += ascii;
+        if (i >= n)
+            break;
         if (p[i] < 0x80) {
             i++;
         } else {

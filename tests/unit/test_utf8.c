@@ -86,6 +86,23 @@ static void valid_prefixes(void **state)
     assert_int_equal(prefix("\xF0\x9F\x98\x80\x80"), 4); /* a stray continuation */
 }
 
+/* Long runs of ASCII are passed over in blocks: what ends a run is found
+ * wherever it is, in a block or after it. */
+static void long_ascii_runs(void **state)
+{
+    (void)state;
+    char text[200];
+    for (size_t at = 0; at < 100; at++) {
+        memset(text, 'a', sizeof text);
+        memcpy(text + at, "\xC3\xA9", 2); /* e acute: valid */
+        text[at + 40] = (char)0xFF;       /* never valid */
+        assert_int_equal(hm_utf8_valid_prefix(text, sizeof text), at + 40);
+        assert_int_equal(hm_utf8_valid_prefix(text, at + 1), at); /* cut inside the character */
+        assert_int_equal(hm_utf8_count(text, sizeof text), sizeof text - 1);
+        assert_int_equal(hm_utf8_count(text, at + 2), at + 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -94,6 +111,7 @@ int main(void)
         cmocka_unit_test(counts_characters_and_bad_bytes),
         cmocka_unit_test(encodes_code_points),
         cmocka_unit_test(valid_prefixes),
+        cmocka_unit_test(long_ascii_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
