@@ -319,8 +319,12 @@ static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, re
                         (to < m->plain->len && to == p.end ? PCRE2_NOTEOL : 0);
         if (limit != SIZE_MAX)
             pcre2_set_offset_limit(ctx, limit - p.start);
-        int rc = pcre2_match(re, (PCRE2_SPTR)m->plain->text + p.start, to - p.start, from - p.start,
-                             opts, m->md, ctx);
+        /* The piece is well-formed UTF-8, so a pattern compiled to machine
+         * code can skip pcre2_match's checks; one still interpreted cannot. */
+        PCRE2_SPTR subject = (PCRE2_SPTR)m->plain->text + p.start;
+        int rc = pcre2_jit_match(re, subject, to - p.start, from - p.start, opts, m->md, ctx);
+        if (rc == PCRE2_ERROR_JIT_BADOPTION)
+            rc = pcre2_match(re, subject, to - p.start, from - p.start, opts, m->md, ctx);
         if (rc >= 0) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
             *ms = p.start + ov[0];
