@@ -204,7 +204,7 @@ static void shared_beginnings_change_no_match(void **state)
             }
             list[i] = store[i];
         }
-        char text[400];
+        char text[400] = {0}; /* PCRE2 may look a little past the end */
         size_t len = 0;
         while (len < 300) {
             const char *w = NEXT(4) ? words[NEXT(sizeof words / sizeof words[0])]
