@@ -74,8 +74,8 @@ struct hm_prefilter {
 /* The scan is built twice where the compiler can: once with the
  * processor's instruction for counting set bits, once without, for
  * processors that lack it; the right one is chosen when hmmm starts. */
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__)
+#if __has_attribute(target_clones) /* clang 14 leaves the chooser out */
 #define SCAN_CLONES __attribute__((target_clones("popcnt", "default")))
 #endif
 #endif
