@@ -60,8 +60,9 @@ struct hm_prefilter {
     hm_buf keys;
     entry *entries;
     size_t n_entries, cap_entries;
-    unsigned char *indexed; /* per rule: 1 when the trie covers it */
-    unsigned char *lead;    /* per rule: 1 when a match may start a character early */
+    /* Per rule: 0, or what rule_prefixes said when the trie covers it: 1,
+     * or 2 when a match may start a character before the word. */
+    unsigned char *indexed;
     size_t n_rules;
     /* Bit A << 10 | B << 5 | C, for the gate codes (see gate_code) of a
      * word's first three bytes: set when the walk from there may go past
@@ -738,7 +739,6 @@ void hm_prefilter_free(hm_prefilter *pf)
     hm_buf_free(&pf->keys);
     hm_free(pf->entries);
     hm_free(pf->indexed);
-    hm_free(pf->lead);
     hm_free(pf);
 }
 
@@ -825,8 +825,7 @@ static int add_keys(hm_prefilter *pf, size_t i, const char *keys, size_t n, int 
     for (size_t k = 0; k < n; k++, keys += strlen(keys) + 1)
         if (add_prefix(pf, keys, strlen(keys), (uint32_t)i) < 0)
             return -1;
-    pf->indexed[i] = 1;
-    pf->lead[i] = (unsigned char)lead;
+    pf->indexed[i] = lead ? 2 : 1;
     return 0;
 }
 
@@ -867,7 +866,7 @@ static int breadth_first(hm_prefilter *pf)
 hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
 {
     hm_prefilter *pf = hm_calloc(1, sizeof *pf);
-    if (!pf || !(pf->indexed = hm_calloc(n ? n : 1, 1)) || !(pf->lead = hm_calloc(n ? n : 1, 1)))
+    if (!pf || !(pf->indexed = hm_calloc(n ? n : 1, 1)))
         goto fail;
     pf->n_rules = n;
     for (size_t i = 0; i < n; i++) {
@@ -912,7 +911,7 @@ int hm_prefilter_covers(const hm_prefilter *pf, size_t rule)
 
 int hm_prefilter_lead(const hm_prefilter *pf, size_t rule)
 {
-    return hm_prefilter_covers(pf, rule) && pf->lead[rule];
+    return hm_prefilter_covers(pf, rule) && pf->indexed[rule] == 2;
 }
 
 /* Byte classes for the scan: a letter or digit's slot (below ALPHABET);

@@ -46,8 +46,8 @@ size_t hm_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 }
 
 /* The length of the run of ASCII bytes at P (at most N), found 32 bytes at
- * a time where the processor can; it may stop up to 31 bytes short of the
- * first byte beyond ASCII. */
+ * a time where the processor can and 8 at a time after that; it may stop
+ * up to 7 bytes short of the first byte beyond ASCII. */
 static size_t ascii_run(const unsigned char *p, size_t n)
 {
     size_t i = 0;
@@ -58,10 +58,13 @@ static size_t ascii_run(const unsigned char *p, size_t n)
         if (_mm_movemask_epi8(_mm_or_si128(a, b)))
             break;
     }
-#else
-    (void)p;
-    (void)n;
 #endif
+    for (; n - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080u)
+            break;
+    }
     return i;
 }
 
@@ -71,14 +74,6 @@ size_t hm_utf8_valid_prefix(const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         i += ascii_run(p + i, n - i);
-        /* Eight ASCII bytes at a time. */
-        while (n - i >= 8) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (w & 0x8080808080808080u)
-                break;
-            i += 8;
-        }
         if (i >= n)
             break;
         if (p[i] < 0x80) {
