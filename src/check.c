@@ -238,9 +238,13 @@ typedef struct matcher {
     pcre2_match_context *near_ctx; /* the same limits, and an offset limit */
     int limit_hit;
     /* The prose as pieces of well-formed UTF-8 (one for almost every
-     * document), split where bytes are not UTF-8. */
+     * document), split where bytes are not UTF-8; the text is split up to
+     * SPLIT. */
     hm_range *pieces;
-    size_t n_pieces;
+    size_t n_pieces, cap_pieces, split;
+    /* More prose is still to come after the text (see "a window at a
+     * time" below): what looks at the end of the text must wait for it. */
+    int open;
 } matcher;
 
 /* ---- matching a piece of well-formed text at a time ---------------------
@@ -251,21 +255,21 @@ typedef struct matcher {
  * otherwise check the rest of the text on every call, which without JIT
  * grows with the square of a document's size. */
 
-/* Splits the prose into pieces. Returns -1 when out of memory. */
+/* Splits the prose from M->split to its end into pieces. The text before
+ * was split already, and a piece that ran to where it ended goes on. Returns
+ * -1 when out of memory. */
 static int find_pieces(matcher *m)
 {
     const unsigned char *t = (const unsigned char *)m->plain->text;
-    size_t len = m->plain->len, i = 0, start = 0, cap = 0;
+    size_t len = m->plain->len, i = m->split, start = i;
+    if (m->n_pieces && m->pieces[m->n_pieces - 1].end == i)
+        start = m->pieces[--m->n_pieces].start;
+    m->split = len;
     for (;;) {
         size_t bad = i + hm_utf8_valid_prefix((const char *)t + i, len - i);
         if (bad >= len || bad > start) {
-            if (m->n_pieces == cap) {
-                cap = cap ? cap * 2 : 4;
-                hm_range *r = hm_realloc(m->pieces, cap * sizeof *r);
-                if (!r)
-                    return -1;
-                m->pieces = r;
-            }
+            if (hm_grow((void **)&m->pieces, &m->cap_pieces, m->n_pieces + 1, sizeof(hm_range)) < 0)
+                return -1;
             m->pieces[m->n_pieces++] = (hm_range){start, bad < len ? bad : len};
         }
         if (bad >= len)
@@ -300,7 +304,10 @@ typedef enum { ANYWHERE, AT_START, AT_END } reach;
 
 /* Searches RE from START in the prose cut off at END, as pcre2_match would
  * (with CTX, and an offset LIMIT unless it is SIZE_MAX). Returns PCRE2's
- * result; on a match, sets *MS and *ME to where it is in the prose. */
+ * result; on a match, sets *MS and *ME to where it is in the prose. While
+ * more prose is to come, a search that reaches the end of the text returns
+ * PCRE2_ERROR_PARTIAL when what comes next could change its result: PCRE2's
+ * hard partial matching tells. */
 static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, reach how,
                   pcre2_match_context *ctx, size_t limit, size_t *ms, size_t *me)
 {
@@ -315,8 +322,10 @@ static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, re
         if (from > to || (how == AT_START && from != start) || (how == AT_END && to != end) ||
             from > limit)
             return PCRE2_ERROR_NOMATCH;
-        uint32_t opts = PCRE2_NO_UTF_CHECK | (p.start ? PCRE2_NOTBOL : 0) |
+        uint32_t opts = PCRE2_NO_UTF_CHECK | (p.start || m->plain->origin ? PCRE2_NOTBOL : 0) |
                         (to < m->plain->len && to == p.end ? PCRE2_NOTEOL : 0);
+        if (m->open && to == m->plain->len)
+            opts |= PCRE2_PARTIAL_HARD;
         if (limit != SIZE_MAX)
             pcre2_set_offset_limit(ctx, limit - p.start);
         /* The piece is well-formed UTF-8, so a pattern compiled to machine
@@ -439,7 +448,8 @@ static size_t runs_back(const char *s, size_t at, unsigned n)
 }
 
 /* Whether RE matches: anchored after the match, ending where it starts, or
- * anywhere in the window around it. Returns 1, 0, or -1 on a limit. */
+ * anywhere in the window around it. Returns 1, 0, -1 on a limit, or 2 when
+ * the prose still to come decides. */
 static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, size_t e)
 {
     const char *text = m->plain->text;
@@ -468,6 +478,8 @@ static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, siz
     default:
         from = words_back(text, len, s, rule->window);
         to = words_forward(text, len, e, rule->window);
+        if (m->open && to >= len)
+            return 2; /* the window may go on into the prose to come */
         start = from;
         break;
     }
@@ -479,10 +491,13 @@ static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, siz
     int rc = search(m, HM_CODE(rule->ctx_re[k]), start, to, how, m->mctx, SIZE_MAX, &ms, &me);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
+    if (rc == PCRE2_ERROR_PARTIAL)
+        return 2;
     return rc < 0 ? -1 : 1;
 }
 
-/* Whether the rule's conditions let the match at [S, E) count. */
+/* Whether the rule's conditions let the match at [S, E) count: 1 or 0, or
+ * 2 when the prose still to come decides. */
 static int context_allows(matcher *m, const hm_rule *rule, size_t s, size_t e)
 {
     for (int k = 0; k < HM_N_CTX; k++) {
@@ -491,6 +506,8 @@ static int context_allows(matcher *m, const hm_rule *rule, size_t s, size_t e)
         int hit = ctx_hit(m, rule, (hm_ctx_kind)k, s, e);
         if (hit < 0)
             return 0;
+        if (hit == 2)
+            return 2;
         int negative = k == HM_NOT_FOLLOWED_BY || k == HM_NOT_PRECEDED_BY || k == HM_NOT_NEAR;
         if (hit == negative)
             return 0;
@@ -563,13 +580,17 @@ static int cue_before(const char *t, size_t len, size_t at)
  * its own ('the word "empower"', "we stopped saying 'service users'"), with
  * a cue word before it or no word right after it. A quoted term that goes on
  * to describe a noun ('our "you said, we did" summary') is still a use. A
- * closing punctuation mark may stand inside the quotes. */
-static int is_mention(const hm_plain *p, size_t s, size_t e)
+ * closing punctuation mark may stand inside the quotes. 2 when the prose
+ * still to come decides. */
+static int is_mention(const matcher *m, size_t s, size_t e)
 {
-    const char *t = p->text;
-    size_t len = p->len, q, open;
+    const char *t = m->plain->text;
+    size_t len = m->plain->len, q, open;
     if (!quote_before(t, s, &open) || (s > open && is_word_char(t, len, s - open - 1)))
         return 0;
+    /* What follows the match decides: the prose still to come may. */
+    if (m->open && len - e < 16)
+        return 2;
     if (e < len && t[e] && strchr(".,;:!?", t[e]))
         e++;
     if (!quote_after(t, len, e, &q))
@@ -581,21 +602,33 @@ static int is_mention(const hm_plain *p, size_t s, size_t e)
         return 1;
     while (after < len && (t[after] == ' ' || t[after] == '\t'))
         after++;
+    if (m->open && len - after < 4)
+        return 2;
     return after >= len || !is_word_char(t, len, after);
 }
 
-/* Finds every match of RE in the prose, calling FN for each. Returns 0, -1
- * when out of memory, or 1 when the pattern ran over its budget. */
-static int each_match(matcher *m, const pcre2_code *re, int (*fn)(void *, size_t, size_t),
-                      void *arg)
+/* What a check returns when the prose still to come decides (see "a window
+ * at a time" below). */
+#define MORE 2
+
+/* Finds every match of RE in the prose from *FROM on, calling FN for each.
+ * Returns 0, -1 when out of memory, 1 when the pattern ran over its budget,
+ * or MORE when the prose to come decides, with *FROM where to go on. */
+static int each_match(matcher *m, const pcre2_code *re, size_t *from,
+                      int (*fn)(void *, size_t, size_t), void *arg)
 {
     const char *text = m->plain->text;
-    size_t len = m->plain->len, start = 0;
+    size_t len = m->plain->len, start = *from;
     while (start <= len) {
         size_t s, e;
+        *from = start;
         int rc = search(m, re, start, len, ANYWHERE, m->mctx, SIZE_MAX, &s, &e);
-        if (rc == PCRE2_ERROR_NOMATCH)
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            *from = len; /* no match can start before the end, whatever follows */
             return 0;
+        }
+        if (rc == PCRE2_ERROR_PARTIAL)
+            return MORE;
         if (rc < 0)
             return rc == PCRE2_ERROR_NOMEMORY ? -1 : 1;
         if (e <= s) { /* an empty match finds nothing; step over one character */
@@ -609,13 +642,16 @@ static int each_match(matcher *m, const pcre2_code *re, int (*fn)(void *, size_t
             return r;
         start = e;
     }
+    *from = start;
     return 0;
 }
 
 typedef struct cand {
     const hm_rule *rule;
-    size_t start, end; /* in the prose */
+    size_t start, end; /* in the whole prose */
     int mention;
+    size_t offset, length; /* in the source */
+    const char *match;     /* the words matched, in the result's arena */
 } cand;
 
 typedef struct run {
@@ -641,7 +677,7 @@ typedef struct run {
  * words long) holds the match at [S, E): one that starts at most WORDS words
  * before it and ends at or after its end. Only that stretch is searched, so
  * the cost of a check does not grow with the document. 1 yes, 0 no, -1 out
- * of memory. */
+ * of memory, MORE when the stretch runs into the prose still to come. */
 static int held_by(matcher *m, const pcre2_code *re, unsigned words, size_t s, size_t e)
 {
     const char *text = m->plain->text;
@@ -655,6 +691,8 @@ static int held_by(matcher *m, const pcre2_code *re, unsigned words, size_t s, s
     size_t to = len - e > AROUND ? e + AROUND : len;
     while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
         to++;
+    if (m->open && to >= len)
+        return MORE;
     /* No match that starts after S can hold the match. */
     while (from <= s) {
         size_t hs, he;
@@ -674,24 +712,43 @@ static int held_by(matcher *m, const pcre2_code *re, unsigned words, size_t s, s
     return 0;
 }
 
+static char *fold_match(hm_arena *a, const char *s, size_t n);
+
+/* The match of the current rule at [S, E) in the text, unless exceptions,
+ * accepted phrases, conditions or being a mention rule it out. Returns 0,
+ * -1 when out of memory, or MORE when the prose to come decides. */
 static int add_candidate(void *arg, size_t s, size_t e)
 {
     run *r = arg;
     int held;
     const pcre2_code *exc = HM_CODE(r->rule->exc_re);
     if (exc && (held = held_by(r->m, exc, r->rule->exc_words, s, e)) != 0)
-        return held < 0 ? -1 : 0;
+        return held < 0 ? -1 : held == MORE ? MORE : 0;
     if (r->rs->accept_re && (hm_accept_used(r->rs), 1) &&
         (held = held_by(r->m, HM_CODE(r->rs->accept_re), r->rs->accept_words, s, e)) != 0)
-        return held < 0 ? -1 : 0;
-    if (r->rule->pub.has_context && !context_allows(r->m, r->rule, s, e))
-        return 0;
-    int mention = is_mention(r->m->plain, s, e);
+        return held < 0 ? -1 : held == MORE ? MORE : 0;
+    if (r->rule->pub.has_context) {
+        int ok = context_allows(r->m, r->rule, s, e);
+        if (ok != 1)
+            return ok;
+    }
+    int mention = is_mention(r->m, s, e);
+    if (mention == MORE)
+        return MORE;
     if (mention && !(r->flags & HMMM_CHECK_MENTIONS))
         return 0;
     if (hm_grow((void **)&r->c, &r->cap, r->n + 1, sizeof(cand)) < 0)
         return -1;
-    r->c[r->n++] = (cand){r->rule, s, e, mention};
+    /* Where it is in the source, and its words, while the text is here. */
+    const hm_plain *p = r->m->plain;
+    cand *c = &r->c[r->n];
+    *c = (cand){r->rule, p->origin + s, p->origin + e, mention, 0, 0, NULL};
+    c->offset = hm_plain_to_src(p, c->start, 0);
+    size_t end = hm_plain_to_src(p, c->end, 1);
+    c->length = end > c->offset ? end - c->offset : 0;
+    if (!(c->match = fold_match(&r->res->arena, p->text + s, e - s)))
+        return -1;
+    r->n++;
     return 0;
 }
 
@@ -699,7 +756,8 @@ static hmmm_status add_limit_error(hmmm_result *res, const char *id);
 static hmmm_status add_compile_error(hmmm_result *res, const char *id, int ec);
 
 /* Tries rule number I's anchored pattern at POS. Returns 0 (whether or not
- * it matched there), or -1 when out of memory. */
+ * it matched there), -1 when out of memory, or MORE when the prose to come
+ * decides (and then nothing has changed). */
 static int try_at(run *r, size_t i, hm_rule *rule, size_t pos)
 {
     matcher *m = r->m;
@@ -707,6 +765,8 @@ static int try_at(run *r, size_t i, hm_rule *rule, size_t pos)
     int rc = search(m, HM_CODE(rule->re), pos, m->plain->len, AT_START, m->mctx, SIZE_MAX, &s, &e);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
+    if (rc == PCRE2_ERROR_PARTIAL)
+        return MORE;
     if (rc < 0) {
         if (rc == PCRE2_ERROR_NOMEMORY)
             return -1;
@@ -716,9 +776,13 @@ static int try_at(run *r, size_t i, hm_rule *rule, size_t pos)
     }
     if (e <= s)
         return 0;
+    size_t next = r->next[i];
     r->next[i] = e;
     r->rule = rule;
-    return add_candidate(r, s, e);
+    int added = add_candidate(r, s, e);
+    if (added == MORE)
+        r->next[i] = next;
+    return added;
 }
 
 /* One place the prefilter found for rule number I: the rule's anchored
@@ -729,6 +793,7 @@ static int on_place(void *arg, size_t i, size_t pos)
     run *r = arg;
     if (r->dead[i] || pos < r->next[i] || r->tried[i] == pos + 1)
         return 0;
+    size_t tried = r->tried[i];
     r->tried[i] = pos + 1;
     hm_rule *rule = r->rs->active.items[i];
     int ec = hm_rule_ready(r->rs, rule);
@@ -745,12 +810,171 @@ static int on_place(void *arg, size_t i, size_t pos)
         size_t before = pos - 1;
         while (before > 0 && pos - before < 4 && ((unsigned char)t[before] & 0xC0) == 0x80)
             before--;
-        if (before >= r->next[i] && try_at(r, i, rule, before) < 0)
-            return -1;
+        int e = before >= r->next[i] ? try_at(r, i, rule, before) : 0;
+        if (e == MORE)
+            r->tried[i] = tried;
+        if (e)
+            return e;
         if (r->dead[i] || pos < r->next[i])
             return 0;
     }
-    return try_at(r, i, rule, pos);
+    int e = try_at(r, i, rule, pos);
+    if (e == MORE)
+        r->tried[i] = tried; /* the place is tried again, with more text */
+    return e;
+}
+
+/* ---- a window at a time ----------------------------------------------
+ *
+ * A long Markdown document's prose is checked while md4c parses it, a window
+ * at a time, and the text no check can look at again is let go: memory then
+ * holds the source and a window of prose, not the whole prose as well. The
+ * findings are the same as checking the whole prose at once. Whatever would
+ * look at the end of the window (a walk of the prefilter, a pattern, an
+ * exception's stretch, a condition's window, what follows a mention) says
+ * MORE instead, and that place is checked again with the next window: PCRE2's
+ * hard partial matching says when a pattern's result could change with more
+ * text. Looking back, every check stays within the block (after a blank
+ * line) of the first place still to check, or within REACH_BACK bytes of
+ * it; a pattern's lookbehind may look KEEP bytes before that. */
+
+/* How far behind a place the checks that are not bound by its block look:
+ * an exception's stretch (AROUND) and a preceded-by window (LOOK_BACK), and
+ * a character more. A pattern's lookbehind may look KEEP bytes further. */
+#define REACH_BACK (AROUND + LOOK_BACK + 8)
+
+typedef struct checker {
+    const hmmm_ruleset *rs;
+    hmmm_result *res;
+    matcher m;
+    run r;
+    size_t scan_from;  /* the prefilter's pass goes on from here in the text */
+    size_t words_from; /* words are counted up to here, without the prefilter */
+    size_t *full_from; /* per rule scanned in full: its search goes on from here */
+    size_t keep;       /* bytes kept for lookbehinds before what the checks reach */
+    int started;       /* the rules scanned in full have been compiled */
+    int limits;
+} checker;
+
+#define FULL_DONE SIZE_MAX
+
+/* The start of the block (after a blank line) that AT is in, less the
+ * line feed before it that the checks may look at. */
+static size_t block_start(const char *s, size_t at)
+{
+    for (size_t i = at; i > 0; i--)
+        if (s[i - 1] == '\n' && (s[i] == '\n' || s[i] == '\r'))
+            return i - 1;
+    return 0;
+}
+
+/* Moves every offset into the text back by D, as hm_plain_drop moved it. */
+static void rebase(checker *ck, size_t d)
+{
+    size_t n_rules = ck->rs->active.n;
+    ck->scan_from -= d;
+    ck->words_from -= d;
+    for (size_t i = 0; i < n_rules; i++) {
+        if (ck->full_from[i] != FULL_DONE)
+            ck->full_from[i] -= d;
+        ck->r.next[i] = ck->r.next[i] > d ? ck->r.next[i] - d : 0;
+        ck->r.tried[i] = ck->r.tried[i] > d ? ck->r.tried[i] - d : 0;
+    }
+    matcher *m = &ck->m;
+    size_t k = 0;
+    for (size_t i = 0; i < m->n_pieces; i++) {
+        if (m->pieces[i].end <= d)
+            continue;
+        m->pieces[k].start = m->pieces[i].start > d ? m->pieces[i].start - d : 0;
+        m->pieces[k].end = m->pieces[i].end - d;
+        k++;
+    }
+    m->n_pieces = k;
+    m->split -= d;
+}
+
+/* Checks the text of P as far as it can: all of it when FINAL, else up to
+ * the first place that waits for more prose; then lets go of the text that
+ * nothing still to check looks at. Returns 0, or -1 when out of memory. */
+static int check_window(checker *ck, hm_plain *p, int final)
+{
+    const hmmm_ruleset *rs = ck->rs;
+    matcher *m = &ck->m;
+    run *r = &ck->r;
+    hmmm_result *res = ck->res;
+    m->plain = p;
+    m->open = !final;
+    if (find_pieces(m) < 0)
+        return -1;
+    size_t n_rules = rs->active.n;
+    /* The rules the prefilter cannot place search the whole text. */
+    for (size_t i = 0; i < n_rules; i++) {
+        if (hm_prefilter_covers(rs->pf, i) || ck->full_from[i] == FULL_DONE)
+            continue;
+        r->rule = rs->active.items[i];
+        if (!ck->started) {
+            int ec = hm_rule_ready(rs, rs->active.items[i]);
+            if (ec < 0)
+                return -1;
+            if (ec) {
+                ck->limits++;
+                ck->full_from[i] = FULL_DONE;
+                if (add_compile_error(res, r->rule->pub.id, ec) != HMMM_OK)
+                    return -1;
+                continue;
+            }
+        }
+        /* Scanning in full: a use for every 16 KB. */
+        hm_rule_used(rs, rs->active.items[i], (unsigned)((p->len - ck->full_from[i]) >> 14) + 1);
+        int e = each_match(m, HM_CODE(r->rule->re), &ck->full_from[i], add_candidate, r);
+        if (e < 0)
+            return -1;
+        if (e == 1) {
+            ck->limits++;
+            ck->full_from[i] = FULL_DONE;
+            if (add_limit_error(res, r->rule->pub.id) != HMMM_OK)
+                return -1;
+        }
+    }
+    ck->started = 1;
+    /* The others are tried only where the prefilter says they could match;
+     * its pass counts the words as it goes. */
+    if (rs->pf) {
+        if (hm_prefilter_scan_from(rs->pf, p->text, p->len, &ck->scan_from, m->open, on_place, r,
+                                   &res->words) < 0)
+            return -1;
+        ck->limits += r->limits;
+        r->limits = 0;
+    } else {
+        res->words += hm_count_words(p->text + ck->words_from, p->len - ck->words_from);
+        ck->words_from = ck->scan_from = p->len;
+    }
+    if (final)
+        return 0;
+    /* Let go of what nothing still to check can look at. */
+    size_t first = ck->scan_from;
+    for (size_t i = 0; i < n_rules; i++)
+        if (!hm_prefilter_covers(rs->pf, i) && ck->full_from[i] < first)
+            first = ck->full_from[i];
+    size_t back = block_start(p->text, first);
+    if (first - back < REACH_BACK)
+        back = first > REACH_BACK ? first - REACH_BACK : 0;
+    size_t drop = back > ck->keep ? back - ck->keep : 0;
+    if (drop == 0)
+        return 0;
+    hm_plain_drop(p, drop);
+    rebase(ck, drop);
+    return 0;
+}
+
+/* Called by the Markdown parser as the prose grows. */
+static int check_some(void *arg, hm_plain *p)
+{
+    checker *ck = arg;
+    /* Patterns that meet the end of a window are matched partially: have
+     * them compiled to machine code for that too. */
+    hm_ruleset_want_partial(ck->rs);
+    return check_window(ck, p, 0);
 }
 
 /* Document order: by start, then by the rules' order, then shorter first.
@@ -869,6 +1093,13 @@ hmmm_status hmmm_check(const hmmm_ruleset *rs, const char *data, size_t len, hmm
 hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len, hmmm_doctype type,
                             unsigned flags, hmmm_result **out)
 {
+    return hm_check_windowed(rs, data, len, type, flags, HM_WINDOW_EVERY, HM_WINDOW_KEEP, out);
+}
+
+hmmm_status hm_check_windowed(const hmmm_ruleset *rs, const char *data, size_t len,
+                              hmmm_doctype type, unsigned flags, size_t window_every,
+                              size_t window_keep, hmmm_result **out)
+{
     *out = NULL;
     if (!rs->compiled)
         return HMMM_EINVAL;
@@ -925,101 +1156,68 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
     hm_plain plain;
     hm_lines lines;
     directives ds = {0};
-    run r = {0};
-    pcre2_match_context *mctx = NULL, *near_ctx = NULL;
-    matcher m = {0};
-    pcre2_match_data *md = NULL;
-    int have_plain = 0, limits = 0;
+    checker ck = {.rs = rs, .res = res, .keep = window_keep};
+    matcher *m = &ck.m;
+    run *r = &ck.r;
+    int have_plain = 0;
 
-    int mr = type == HMMM_MARKDOWN
-                 ? hm_markup_markdown(&plain, data, len, (flags & HMMM_CHECK_TERMINATED) != 0)
-             : type == HMMM_HTML ? hm_markup_html(&plain, data, len)
-             : office            ? hm_markup_lines(&plain, data, len)
-                                 : hm_markup_text(&plain, data, len);
+    m->mctx = pcre2_match_context_create(NULL);
+    m->md = pcre2_match_data_create(1, NULL);
+    /* No JIT stack of our own: the default one on the machine stack is
+     * enough for these patterns, and making one per document costs two
+     * system calls that threads then wait on. */
+    if (!m->mctx || !m->md)
+        goto done;
+    pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
+    pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
+    pcre2_set_heap_limit(m->mctx, HEAP_LIMIT);
+    if (!(m->near_ctx = pcre2_match_context_copy(m->mctx)))
+        goto done;
+    size_t n_rules = rs->active.n;
+    r->m = m;
+    r->rs = rs;
+    r->flags = flags;
+    r->res = res;
+    r->next = hm_calloc(n_rules ? n_rules : 1, sizeof *r->next);
+    r->tried = hm_calloc(n_rules ? n_rules : 1, sizeof *r->tried);
+    r->dead = hm_calloc(n_rules ? n_rules : 1, 1);
+    ck.full_from = hm_calloc(n_rules ? n_rules : 1, sizeof *ck.full_from);
+    if (!r->next || !r->tried || !r->dead || !ck.full_from)
+        goto done;
+
+    /* A long Markdown document is checked a window at a time while md4c
+     * parses it; anything else, or a short one, in one go. */
+    int mr =
+        type == HMMM_MARKDOWN
+            ? hm_markup_markdown_flushing(&plain, data, len, (flags & HMMM_CHECK_TERMINATED) != 0,
+                                          window_every, window_every ? check_some : NULL, &ck)
+        : type == HMMM_HTML ? hm_markup_html(&plain, data, len)
+        : office            ? hm_markup_lines(&plain, data, len)
+                            : hm_markup_text(&plain, data, len);
     if (mr < 0)
         goto done;
     have_plain = 1;
+    if (check_window(&ck, &plain, 1) < 0)
+        goto done;
     hm_lines_init(&lines, data, len);
     if (scan_directives(&res->arena, data, len, &plain, &lines, &ds) < 0)
         goto done;
 
-    mctx = pcre2_match_context_create(NULL);
-    md = pcre2_match_data_create(1, NULL);
-    /* No JIT stack of our own: the default one on the machine stack is
-     * enough for these patterns, and making one per document costs two
-     * system calls that threads then wait on. */
-    if (!mctx || !md)
-        goto done;
-    pcre2_set_match_limit(mctx, MATCH_LIMIT);
-    pcre2_set_depth_limit(mctx, DEPTH_LIMIT);
-    pcre2_set_heap_limit(mctx, HEAP_LIMIT);
-    if (!(near_ctx = pcre2_match_context_copy(mctx)))
-        goto done;
-    m = (matcher){.plain = &plain, .md = md, .mctx = mctx, .near_ctx = near_ctx};
-    if (find_pieces(&m) < 0)
-        goto done;
-
-    r.m = &m;
-    r.rs = rs;
-    r.flags = flags;
-    size_t n_rules = rs->active.n;
-    r.res = res;
-    /* The rules the prefilter cannot place scan the whole text. */
-    for (size_t i = 0; i < n_rules; i++) {
-        if (hm_prefilter_covers(rs->pf, i))
-            continue;
-        r.rule = rs->active.items[i];
-        int ec = hm_rule_ready(rs, rs->active.items[i]);
-        if (ec < 0)
-            goto done;
-        if (ec) {
-            limits++;
-            if (add_compile_error(res, r.rule->pub.id, ec) != HMMM_OK)
-                goto done;
-            continue;
-        }
-        /* Scanning in full: a use for every 16 KB. */
-        hm_rule_used(rs, rs->active.items[i], (unsigned)(plain.len >> 14) + 1);
-        int e = each_match(&m, HM_CODE(r.rule->re), add_candidate, &r);
-        if (e < 0)
-            goto done;
-        if (e > 0) {
-            limits++;
-            if (add_limit_error(res, r.rule->pub.id) != HMMM_OK)
-                goto done;
-        }
-    }
-    /* The others are tried only where the prefilter says they could match. */
-    if (rs->pf) {
-        r.next = hm_calloc(n_rules ? n_rules : 1, sizeof *r.next);
-        r.tried = hm_calloc(n_rules ? n_rules : 1, sizeof *r.tried);
-        r.dead = hm_calloc(n_rules ? n_rules : 1, 1);
-        if (!r.next || !r.tried || !r.dead)
-            goto done;
-        /* The scan counts the words as it goes. */
-        if (hm_prefilter_scan(rs->pf, plain.text, plain.len, on_place, &r, &res->words) < 0)
-            goto done;
-        limits += r.limits;
-    } else {
-        res->words = hm_count_words(plain.text, plain.len);
-    }
-
     /* In document order, so that the line cursor only moves forward. */
-    if (r.n > 1)
-        qsort(r.c, r.n, sizeof *r.c, cmp_cand);
-    res->items = hm_malloc((r.n ? r.n : 1) * sizeof *res->items);
+    if (r->n > 1)
+        qsort(r->c, r->n, sizeof *r->c, cmp_cand);
+    res->items = hm_malloc((r->n ? r->n : 1) * sizeof *res->items);
     if (!res->items)
         goto done;
     hm_lines_init(&lines, data, len);
-    for (size_t i = 0; i < r.n; i++) {
-        const cand *c = &r.c[i];
+    for (size_t i = 0; i < r->n; i++) {
+        const cand *c = &r->c[i];
         hmmm_finding *f = &res->items[res->n];
         f->rule = &c->rule->pub;
         f->level = c->rule->pub.level;
         f->mention = c->mention;
-        f->offset = hm_plain_to_src(&plain, c->start, 0);
-        size_t end = hm_plain_to_src(&plain, c->end, 1);
-        f->length = end > f->offset ? end - f->offset : 0;
+        f->offset = c->offset;
+        f->length = c->length;
         hm_lines_position(&lines, f->offset, &f->line, &f->column);
         hm_lines at_end = lines;
         hm_lines_position(&at_end, f->offset + f->length, &f->end_line, &f->end_column);
@@ -1031,8 +1229,8 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
             if (last->rule == f->rule && last->offset == f->offset && last->length == f->length)
                 continue;
         }
-        f->match = fold_match(&res->arena, plain.text + c->start, c->end - c->start);
-        f->message = f->match ? fill_message(&res->arena, f->rule->message, f->match) : NULL;
+        f->match = c->match;
+        f->message = fill_message(&res->arena, f->rule->message, f->match);
         if (!f->message)
             goto done;
         res->n++;
@@ -1041,19 +1239,20 @@ hmmm_status hmmm_check_with(const hmmm_ruleset *rs, const char *data, size_t len
      * but outside its cells): findings still come in document order. */
     if (type == HMMM_HTML && res->n > 1)
         qsort(res->items, res->n, sizeof *res->items, cmp_finding_place);
-    st = limits ? HMMM_ELIMIT : HMMM_OK;
+    st = ck.limits ? HMMM_ELIMIT : HMMM_OK;
 done:
-    hm_free(r.c);
-    hm_free(r.next);
-    hm_free(r.tried);
-    hm_free(r.dead);
+    hm_free(r->c);
+    hm_free(r->next);
+    hm_free(r->tried);
+    hm_free(r->dead);
+    hm_free(ck.full_from);
     hm_free(ds.d);
     if (have_plain)
         hm_plain_free(&plain);
-    pcre2_match_data_free(md);
-    pcre2_match_context_free(mctx);
-    pcre2_match_context_free(near_ctx);
-    hm_free(m.pieces);
+    pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mctx);
+    pcre2_match_context_free(m->near_ctx);
+    hm_free(m->pieces);
     if (st == HMMM_ENOMEM) {
         hmmm_result_free(res);
         return st;

@@ -188,7 +188,11 @@ typedef struct hm_range {
 typedef struct hm_plain {
     const char *text; /* the prose to match; may point into the source */
     size_t len;
-    hm_buf own;   /* holds TEXT when it is not the source */
+    hm_buf own; /* holds TEXT when it is not the source */
+    /* Where TEXT starts in the whole prose: 0, unless the prose is checked a
+     * window at a time and the text before has been let go (hm_plain_drop).
+     * Offsets into TEXT are relative to it; the segments' are not. */
+    size_t origin;
     hm_seg *segs; /* empty when the text is the source at offset BASE */
     size_t n_segs, cap_segs;
     size_t base;
@@ -201,6 +205,17 @@ int hm_markup_text(hm_plain *p, const char *data, size_t len);
 /* TERMINATED: DATA[LEN] is a readable NUL byte, which md4c needs; without
  * it the document is copied first. */
 int hm_markup_markdown(hm_plain *p, const char *data, size_t len, int terminated);
+/* The same, handing the prose over as it grows: after a block ends with at
+ * least EVERY more bytes of prose than at the last call, FLUSH(CTX, P) is
+ * called, and may check what it can and let the text before some point go
+ * (hm_plain_drop). A negative return stops the parse: -1 is returned. */
+typedef int (*hm_flush_fn)(void *ctx, hm_plain *p);
+int hm_markup_markdown_flushing(hm_plain *p, const char *data, size_t len, int terminated,
+                                size_t every, hm_flush_fn flush, void *ctx);
+/* Lets go of P's text before offset FROM (relative to P->text), and of the
+ * segments that lie wholly before it: TEXT then starts at FROM, and ORIGIN
+ * grows by FROM. */
+void hm_plain_drop(hm_plain *p, size_t from);
 int hm_markup_html(hm_plain *p, const char *data, size_t len);
 /* Text whose lines are paragraphs (a Word or OpenDocument file's, from
  * hm_office_text): checked as it is, except that no phrase runs from one
@@ -208,7 +223,8 @@ int hm_markup_html(hm_plain *p, const char *data, size_t len);
 int hm_markup_lines(hm_plain *p, const char *data, size_t len);
 void hm_plain_free(hm_plain *p);
 /* Source offset of plain offset POS (START) or of the end of a match ending
- * at POS (exclusive). */
+ * at POS (exclusive). POS counts from the start of the whole prose, not from
+ * ORIGIN. */
 size_t hm_plain_to_src(const hm_plain *p, size_t pos, int is_end);
 
 /* ---- office.c: Word and OpenDocument files → their paragraphs ---------- */
@@ -357,6 +373,15 @@ int hm_prefilter_lead(const hm_prefilter *pf, size_t rule);
  * text's words, as hm_count_words counts them, counted on the way. */
 int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
                       int (*fn)(void *, size_t rule, size_t pos), void *arg, size_t *words);
+/* The same from *FROM on, adding to *WORDS the words that start there. When
+ * OPEN, more text is to come: a walk that reaches the end of the text, or
+ * FN returning a positive value, stops the scan at the word it started
+ * from. Sets *FROM to where the next call goes on (the end of the text when
+ * the scan got there) and returns 0, a negative value from FN, or the
+ * positive value that stopped it (1 for a walk). */
+int hm_prefilter_scan_from(const hm_prefilter *pf, const char *text, size_t len, size_t *from,
+                           int open, int (*fn)(void *, size_t rule, size_t pos), void *arg,
+                           size_t *words);
 
 struct hmmm_ruleset {
     hm_arena arena;
@@ -373,7 +398,13 @@ struct hmmm_ruleset {
     int no_prefilter;
     int no_jit;
     int compiled;
+    /* Set once a document is checked a window at a time: patterns compiled
+     * to machine code from then on can also match partially. */
+    int want_partial;
 };
+
+/* Notes that documents are checked a window at a time (see want_partial). */
+void hm_ruleset_want_partial(const hmmm_ruleset *rs);
 
 /* Compiles PATTERN with the library's flags; on error adds a diagnostic. */
 pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra, int jit,
@@ -390,5 +421,20 @@ hmmm_status hm_ruleset_load_tree(hmmm_ruleset *rs, const char *name, const hm_no
 int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r);
 /* One of a rule's patterns, read as another thread may be publishing it. */
 #define HM_CODE(slot) ((const pcre2_code *)__atomic_load_n(&(slot), __ATOMIC_ACQUIRE))
+
+/* ---- check.c ----------------------------------------------------------- */
+
+/* A Markdown document's prose is checked a window at a time once it grows
+ * past HM_WINDOW_EVERY bytes: a window is checked each time that much more
+ * has been parsed, and the text is let go up to what the checks of the
+ * first place still to check may look at, less HM_WINDOW_KEEP bytes for the
+ * longest lookbehind PCRE2 allows (65,535 characters of up to 4 bytes). */
+#define HM_WINDOW_EVERY ((size_t)1 << 20)
+#define HM_WINDOW_KEEP ((size_t)4 * 65535)
+/* hmmm_check_with, with the window's sizes given: EVERY 0 checks the whole
+ * prose in one go; KEEP must cover the rules' lookbehinds. For tests. */
+hmmm_status hm_check_windowed(const hmmm_ruleset *rs, const char *data, size_t len,
+                              hmmm_doctype type, unsigned flags, size_t every, size_t keep,
+                              hmmm_result **out);
 
 #endif /* HMMM_INTERNAL_H */

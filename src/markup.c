@@ -23,6 +23,7 @@
 
 static int add_seg(hm_plain *p, size_t plain, size_t plain_len, size_t src, size_t src_len)
 {
+    plain += p->origin; /* segments count from the start of the whole prose */
     if (p->n_segs) {
         hm_seg *last = &p->segs[p->n_segs - 1];
         /* Join with the previous run when both are contiguous copies. */
@@ -112,6 +113,27 @@ fail:
     return -1;
 }
 
+void hm_plain_drop(hm_plain *p, size_t from)
+{
+    if (from == 0 || from > p->own.len)
+        return;
+    memmove(p->own.data, p->own.data + from, p->own.len - from);
+    p->own.len -= from;
+    p->own.data[p->own.len] = '\0';
+    p->origin += from;
+    p->text = p->own.data;
+    p->len = p->own.len;
+    /* Keep the segment the new start lies in: a position maps through the
+     * last segment that starts at or before it. */
+    size_t keep = 0;
+    while (keep + 1 < p->n_segs && p->segs[keep + 1].plain <= p->origin)
+        keep++;
+    if (keep) {
+        memmove(p->segs, p->segs + keep, (p->n_segs - keep) * sizeof *p->segs);
+        p->n_segs -= keep;
+    }
+}
+
 size_t hm_plain_to_src(const hm_plain *p, size_t pos, int is_end)
 {
     if (!p->n_segs)
@@ -145,6 +167,11 @@ typedef struct md_state {
     int skip;         /* inside a code or HTML block */
     size_t link_mark; /* plain length when the innermost link opened */
     int failed;
+    /* Hands the prose over once a block ends with EVERY more bytes of it
+     * than at NEXT_FLUSH's last setting (see hm_markup_markdown_flushing). */
+    hm_flush_fn flush;
+    void *flush_ctx;
+    size_t every, next_flush;
 } md_state;
 
 static int in_doc(const md_state *st, const MD_CHAR *text)
@@ -195,12 +222,22 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     md_state *st = userdata;
+    hm_plain *p = st->p;
     (void)detail;
     if (type == MD_BLOCK_CODE || type == MD_BLOCK_HTML)
         st->skip--;
     if (block_break(st) < 0) {
         st->failed = 1;
         return -1;
+    }
+    if (st->flush && p->own.len >= st->next_flush) {
+        p->text = p->own.data;
+        p->len = p->own.len;
+        if (st->flush(st->flush_ctx, p) < 0) {
+            st->failed = 1;
+            return -1;
+        }
+        st->next_flush = p->own.len + st->every;
     }
     return 0;
 }
@@ -244,12 +281,13 @@ static int drop_autolink(md_state *st, const MD_SPAN_A_DETAIL *a)
         return 0;
     p->own.len = from;
     p->own.data[from] = '\0';
-    while (p->n_segs && p->segs[p->n_segs - 1].plain >= from)
+    size_t at = p->origin + from; /* the segments count from the whole prose's start */
+    while (p->n_segs && p->segs[p->n_segs - 1].plain >= at)
         p->n_segs--;
     if (p->n_segs) {
         hm_seg *s = &p->segs[p->n_segs - 1];
-        if (s->plain + s->plain_len > from) {
-            size_t keep = from - s->plain;
+        if (s->plain + s->plain_len > at) {
+            size_t keep = at - s->plain;
             if (s->plain_len == s->src_len)
                 s->src_len = keep;
             s->plain_len = keep;
@@ -420,10 +458,23 @@ static size_t front_matter(const char *d, size_t len)
 
 int hm_markup_markdown(hm_plain *p, const char *data, size_t len, int terminated)
 {
+    return hm_markup_markdown_flushing(p, data, len, terminated, 0, NULL, NULL);
+}
+
+int hm_markup_markdown_flushing(hm_plain *p, const char *data, size_t len, int terminated,
+                                size_t every, hm_flush_fn flush, void *ctx)
+{
     memset(p, 0, sizeof *p);
     size_t skip = bom_len(data, len);
     skip += front_matter(data + skip, len - skip);
-    md_state st = {.p = p, .doc = data, .len = len, .src_pos = skip};
+    md_state st = {.p = p,
+                   .doc = data,
+                   .len = len,
+                   .src_pos = skip,
+                   .flush = flush,
+                   .flush_ctx = ctx,
+                   .every = every,
+                   .next_flush = every};
     MD_PARSER parser = {0};
     parser.abi_version = 0;
     parser.flags = MD_DIALECT_GITHUB;
@@ -432,8 +483,9 @@ int hm_markup_markdown(hm_plain *p, const char *data, size_t len, int terminated
     parser.enter_span = on_enter_span;
     parser.leave_span = on_leave_span;
     parser.text = on_text;
-    /* The prose is mostly the source less its markup: one allocation. */
-    if (hm_buf_grow(&p->own, len + 64) < 0)
+    /* The prose is mostly the source less its markup: one allocation, or,
+     * handed over as it grows, about a window's worth. */
+    if (hm_buf_grow(&p->own, (flush && every < len ? 2 * every : len) + 64) < 0)
         return -1;
     if (len - skip > (size_t)(MD_SIZE)-1) {
         hm_plain_free(p);

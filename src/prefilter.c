@@ -1048,9 +1048,11 @@ static INTO_SCAN void block_masks(const unsigned char *s, size_t n, const unsign
 
 /* Walks the trie from the word starting at START, whose first character
  * (CLEN bytes) has slot K0, a child of the root: calls FN for each rule
- * whose prefix the text there begins with. */
+ * whose prefix the text there begins with. Returns 0, what FN returned when
+ * it was not 0, or, when OPEN (more text is to come) and the walk reached
+ * the end of the text, 1. */
 static INTO_SCAN int walk(const hm_prefilter *pf, const unsigned char *s, size_t len, size_t start,
-                          int k0, size_t clen, int (*fn)(void *, size_t rule, size_t pos),
+                          int k0, size_t clen, int open, int (*fn)(void *, size_t rule, size_t pos),
                           void *arg)
 {
     const unsigned char *cls = classes;
@@ -1067,7 +1069,7 @@ static INTO_SCAN int walk(const hm_prefilter *pf, const unsigned char *s, size_t
                 return e;
         }
         if (j >= len)
-            return 0;
+            return open;
         int k = cls[s[j]];
         if (k < 26) { /* a letter, the usual step */
             uint32_t bit = 1u << k;
@@ -1113,33 +1115,51 @@ static INTO_SCAN uint64_t gate_bit(const hm_prefilter *pf, const unsigned char *
     return pf->gate[bit / 64] >> (bit % 64) & 1;
 }
 
-SCAN_CLONES
 int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
                       int (*fn)(void *, size_t rule, size_t pos), void *arg, size_t *words)
 {
+    size_t from = 0;
+    if (words)
+        *words = 0;
+    return hm_prefilter_scan_from(pf, text, len, &from, 0, fn, arg, words);
+}
+
+SCAN_CLONES
+int hm_prefilter_scan_from(const hm_prefilter *pf, const char *text, size_t len, size_t *from,
+                           int open, int (*fn)(void *, size_t rule, size_t pos), void *arg,
+                           size_t *words)
+{
     init_classes();
     const unsigned char *s = (const unsigned char *)text;
-    uint64_t before = 0;         /* 1 when the byte before the block is a word byte */
-    uint64_t counted_before = 0; /* likewise for the word count */
+    size_t first = *from;
+    /* 1 when the byte before the block is a word byte; likewise for the
+     * word count. */
+    uint64_t before = 0, counted_before = 0;
+    if (first > 0) {
+        unsigned c = classes[s[first - 1]];
+        before = c < ALPHABET || c == C_UNDERSCORE;
+        counted_before = c < ALPHABET || s[first - 1] >= 0x80 || s[first - 1] == '\'';
+    }
     size_t n_words = 0;
     /* Word starts, a block of 64 bytes at a time: a letter or digit (or a
      * character folding to one) after a byte that is not part of a word. */
-    for (size_t base = 0; base < len; base += 64) {
+    for (size_t base = first; base < len; base += 64) {
         size_t n = len - base < 64 ? len - base : 64;
         uint64_t alnum, word, fold, counted;
         block_masks(s + base, n, classes, &alnum, &word, &fold, &counted);
         uint64_t starts = (alnum | fold) & ~((word << 1) | before);
         before = word >> 63;
-        n_words += bits_in64(counted & ~((counted << 1) | counted_before));
+        uint64_t counted_starts = counted & ~((counted << 1) | counted_before);
+        n_words += bits_in64(counted_starts);
         counted_before = counted >> 63;
         /* First the gate, without a branch that depends on the text. */
-        uint64_t open = 0;
+        uint64_t passed = 0;
         size_t gated = len - base >= 66 ? 64 : len - base < 2 ? 0 : len - base - 2;
         for (uint64_t m = starts; m; m &= m - 1) {
             unsigned b = (unsigned)__builtin_ctzll(m);
-            open |= b < gated ? gate_bit(pf, s, base + b) << b : (uint64_t)1 << b;
+            passed |= b < gated ? gate_bit(pf, s, base + b) << b : (uint64_t)1 << b;
         }
-        starts = open;
+        starts = passed;
         while (starts) {
             size_t i = base + (size_t)__builtin_ctzll(starts);
             starts &= starts - 1;
@@ -1147,12 +1167,23 @@ int hm_prefilter_scan(const hm_prefilter *pf, const char *text, size_t len,
             int k = classes[s[i]] == C_FOLD ? text_slot(s + i, len - i, &clen) : classes[s[i]];
             if (k < 0 || pf->root[k] == NO_NODE)
                 continue;
-            int e = walk(pf, s, len, i, k, clen, fn, arg);
-            if (e)
+            int e = walk(pf, s, len, i, k, clen, open, fn, arg);
+            if (e < 0)
                 return e;
+            if (e) {
+                /* The walk or the place waits for more text: go on from
+                 * this word next time, and count its words then. */
+                size_t b = i - base;
+                n_words -= bits_in64(counted_starts >> b);
+                *from = i;
+                if (words)
+                    *words += n_words;
+                return e;
+            }
         }
     }
+    *from = len > first ? len : first;
     if (words)
-        *words = n_words;
+        *words += n_words;
     return 0;
 }

@@ -781,9 +781,22 @@ int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r)
     return ec;
 }
 
-/* Replaces the pattern in SLOT with a copy compiled to machine code; the
- * slot keeps the interpreted one when that cannot be done. */
-static void jit_slot(pcre2_code **slot, pcre2_code **retired)
+/* The ways machine code is made for: complete matches, and partial ones too
+ * once documents are checked a window at a time. */
+static uint32_t jit_modes(const hmmm_ruleset *rs)
+{
+    return PCRE2_JIT_COMPLETE |
+           (__atomic_load_n(&rs->want_partial, __ATOMIC_RELAXED) ? PCRE2_JIT_PARTIAL_HARD : 0);
+}
+
+void hm_ruleset_want_partial(const hmmm_ruleset *rs)
+{
+    __atomic_store_n(&((hmmm_ruleset *)rs)->want_partial, 1, __ATOMIC_RELAXED);
+}
+
+/* Replaces the pattern in SLOT with a copy compiled to machine code (for
+ * MODES); the slot keeps the interpreted one when that cannot be done. */
+static void jit_slot(pcre2_code **slot, pcre2_code **retired, uint32_t modes)
 {
     pcre2_code *old = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     if (!old)
@@ -791,7 +804,7 @@ static void jit_slot(pcre2_code **slot, pcre2_code **retired)
     pcre2_code *code = pcre2_code_copy(old);
     if (!code)
         return;
-    if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
+    if (pcre2_jit_compile(code, modes) != 0) {
         pcre2_code_free(code);
         return;
     }
@@ -814,10 +827,11 @@ void hm_rule_used(const hmmm_ruleset *rs, hm_rule *r, unsigned n)
         return;
     /* Only this caller took the count past the mark; the slots were
      * filled before the rule was ready, and nothing else changes them. */
-    jit_slot(&r->re, &r->retired[HM_PAT_SLOT(HM_PAT_MAIN)]);
+    uint32_t modes = jit_modes(rs);
+    jit_slot(&r->re, &r->retired[HM_PAT_SLOT(HM_PAT_MAIN)], modes);
     for (int k = 0; k < HM_N_CTX; k++)
-        jit_slot(&r->ctx_re[k], &r->retired[HM_PAT_SLOT(k)]);
-    jit_slot(&r->exc_re, &r->retired[HM_PAT_SLOT(HM_PAT_EXCEPTIONS)]);
+        jit_slot(&r->ctx_re[k], &r->retired[HM_PAT_SLOT(k)], modes);
+    jit_slot(&r->exc_re, &r->retired[HM_PAT_SLOT(HM_PAT_EXCEPTIONS)], PCRE2_JIT_COMPLETE);
 }
 
 void hm_accept_used(const hmmm_ruleset *rs)
@@ -826,7 +840,7 @@ void hm_accept_used(const hmmm_ruleset *rs)
      * steps change, as with a rule's. */
     hmmm_ruleset *w = (hmmm_ruleset *)rs;
     if (!rs->no_jit && reaches_mark(&w->accept_uses, 1))
-        jit_slot(&w->accept_re, &w->accept_retired);
+        jit_slot(&w->accept_re, &w->accept_retired, PCRE2_JIT_COMPLETE);
 }
 
 /* Checks R's patterns: a rule from a file is compiled now, so that a

@@ -3,7 +3,10 @@
  * findings on generated adversarial text (the words of the rules, mixed
  * with every kind of separator, case, hyphen, apostrophe, letters that fold
  * to ASCII, markup and bytes that are not UTF-8) and, when a path is given,
- * on every file below it. */
+ * on every file below it. Nor does checking Markdown a window at a time:
+ * each Markdown document is also checked with a window after every block
+ * and as little text kept as the rules allow, both ways, and must give the
+ * same findings, words and matched text as in one go. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -82,6 +85,41 @@ static size_t compare(const char *doc, size_t len, hmmm_doctype type, const char
     hmmm_result_free(a);
     hmmm_result_free(b);
     return na;
+}
+
+/* Bytes kept for lookbehinds in the windowed checks: the built-in rules
+ * and the extra ones look back at most 13 characters. */
+#define TEST_KEEP 64
+
+static size_t windows_compared;
+
+/* Checks Markdown DOC with RS in one go and a window after every block,
+ * and fails, showing the first difference, if anything differs. */
+static void compare_windowed(const hmmm_ruleset *rs, const char *doc, size_t len, const char *what)
+{
+    hmmm_result *a = NULL, *b = NULL;
+    hmmm_status sa = hm_check_windowed(rs, doc, len, HMMM_MARKDOWN, HMMM_CHECK_MENTIONS, 0, 0, &a);
+    hmmm_status sb =
+        hm_check_windowed(rs, doc, len, HMMM_MARKDOWN, HMMM_CHECK_MENTIONS, 1, TEST_KEEP, &b);
+    assert_int_equal(sa, sb);
+    size_t na = hmmm_result_count(a), nb = hmmm_result_count(b);
+    for (size_t i = 0; i < na || i < nb; i++) {
+        const hmmm_finding *x = hmmm_result_get(a, i), *y = hmmm_result_get(b, i);
+        if (x && y && x->offset == y->offset && x->length == y->length &&
+            x->mention == y->mention && !strcmp(x->rule->id, y->rule->id) &&
+            !strcmp(x->match, y->match) && x->line == y->line && x->column == y->column)
+            continue;
+        print_error("%s: finding %zu differs: in one go %s at %zu+%zu, a window at a time %s "
+                    "at %zu+%zu\n",
+                    what, i, x ? x->rule->id : "none", x ? x->offset : 0, x ? x->length : 0,
+                    y ? y->rule->id : "none", y ? y->offset : 0, y ? y->length : 0);
+        fail();
+    }
+    assert_int_equal(hmmm_result_words(a), hmmm_result_words(b));
+    assert_int_equal(hmmm_result_error_count(a), hmmm_result_error_count(b));
+    hmmm_result_free(a);
+    hmmm_result_free(b);
+    windows_compared++;
 }
 
 /* A small deterministic generator (xorshift). */
@@ -215,6 +253,8 @@ static void generated_text_agrees(void **state)
         snprintf(what, sizeof what, "generated document %d", doc);
         findings += compare(b.data, b.len, HMMM_TEXT, what);
         findings += compare(b.data, b.len, HMMM_MARKDOWN, what);
+        compare_windowed(fast, b.data, b.len, what);
+        compare_windowed(slow, b.data, b.len, what);
         hm_buf_free(&b);
     }
     for (size_t i = 0; i < n_words; i++)
@@ -223,7 +263,9 @@ static void generated_text_agrees(void **state)
     for (size_t i = 0; i < n_examples; i++)
         hm_free(examples[i]);
     hm_free(examples);
-    print_message("generated text: 800 checks, %zu findings, all the same both ways\n", findings);
+    print_message("generated text: 800 checks, %zu findings, all the same both ways; %zu "
+                  "Markdown checks the same a window at a time\n",
+                  findings, windows_compared);
     assert_true(findings > 1000); /* the generator does hit the rules */
 }
 
@@ -254,6 +296,8 @@ static void walk(const char *dir)
         if (hm_read_file(path, &data, &len) != 0)
             continue;
         corpus_findings += compare(data, len, (hmmm_doctype)type, path);
+        if (type == HMMM_MARKDOWN)
+            compare_windowed(fast, data, len, path);
         hm_free(data);
         files++;
     }
@@ -268,8 +312,9 @@ static void corpus_agrees(void **state)
         skip();
     }
     walk(corpus);
-    print_message("corpus: %zu files, %zu findings, all the same both ways\n", files,
-                  corpus_findings);
+    print_message("corpus: %zu files, %zu findings, all the same both ways; Markdown the same "
+                  "a window at a time\n",
+                  files, corpus_findings);
     assert_true(files > 0);
 }
 
