@@ -245,6 +245,9 @@ typedef struct matcher {
     /* More prose is still to come after the text (see "a window at a
      * time" below): what looks at the end of the text must wait for it. */
     int open;
+    /* The document is checked a window at a time: the rules' own patterns
+     * match partially throughout, with the code made for that. */
+    int windowed;
 } matcher;
 
 /* ---- matching a piece of well-formed text at a time ---------------------
@@ -307,9 +310,11 @@ typedef enum { ANYWHERE, AT_START, AT_END } reach;
  * result; on a match, sets *MS and *ME to where it is in the prose. While
  * more prose is to come, a search that reaches the end of the text returns
  * PCRE2_ERROR_PARTIAL when what comes next could change its result: PCRE2's
- * hard partial matching tells. */
+ * hard partial matching tells. PARTIAL asks for that way of matching even
+ * where the end is final (the search is then made again the usual way if it
+ * reaches it), so that code made for it alone serves. */
 static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, reach how,
-                  pcre2_match_context *ctx, size_t limit, size_t *ms, size_t *me)
+                  pcre2_match_context *ctx, size_t limit, int partial, size_t *ms, size_t *me)
 {
     size_t i = piece_of(m, how == AT_END ? end : start);
     if (how == ANYWHERE && i == m->n_pieces) /* in bytes that are not UTF-8 */
@@ -324,7 +329,8 @@ static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, re
             return PCRE2_ERROR_NOMATCH;
         uint32_t opts = PCRE2_NO_UTF_CHECK | (p.start || m->plain->origin ? PCRE2_NOTBOL : 0) |
                         (to < m->plain->len && to == p.end ? PCRE2_NOTEOL : 0);
-        if (m->open && to == m->plain->len)
+        int open_end = m->open && to == m->plain->len;
+        if (open_end || partial)
             opts |= PCRE2_PARTIAL_HARD;
         if (limit != SIZE_MAX)
             pcre2_set_offset_limit(ctx, limit - p.start);
@@ -334,6 +340,9 @@ static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, re
         int rc = pcre2_jit_match(re, subject, to - p.start, from - p.start, opts, m->md, ctx);
         if (rc == PCRE2_ERROR_JIT_BADOPTION)
             rc = pcre2_match(re, subject, to - p.start, from - p.start, opts, m->md, ctx);
+        if (rc == PCRE2_ERROR_PARTIAL && !open_end) /* this end is final: decide here */
+            rc = pcre2_match(re, subject, to - p.start, from - p.start,
+                             opts & ~(uint32_t)PCRE2_PARTIAL_HARD, m->md, ctx);
         if (rc >= 0) {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
             *ms = p.start + ov[0];
@@ -488,7 +497,7 @@ static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, siz
                 : k == HM_PRECEDED_BY || k == HM_NOT_PRECEDED_BY ? AT_END
                                                                  : ANYWHERE;
     size_t ms, me;
-    int rc = search(m, HM_CODE(rule->ctx_re[k]), start, to, how, m->mctx, SIZE_MAX, &ms, &me);
+    int rc = search(m, HM_CODE(rule->ctx_re[k]), start, to, how, m->mctx, SIZE_MAX, 0, &ms, &me);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     if (rc == PCRE2_ERROR_PARTIAL)
@@ -622,7 +631,7 @@ static int each_match(matcher *m, const pcre2_code *re, size_t *from,
     while (start <= len) {
         size_t s, e;
         *from = start;
-        int rc = search(m, re, start, len, ANYWHERE, m->mctx, SIZE_MAX, &s, &e);
+        int rc = search(m, re, start, len, ANYWHERE, m->mctx, SIZE_MAX, m->windowed, &s, &e);
         if (rc == PCRE2_ERROR_NOMATCH) {
             *from = len; /* no match can start before the end, whatever follows */
             return 0;
@@ -696,7 +705,7 @@ static int held_by(matcher *m, const pcre2_code *re, unsigned words, size_t s, s
     /* No match that starts after S can hold the match. */
     while (from <= s) {
         size_t hs, he;
-        int rc = search(m, re, from, to, ANYWHERE, m->near_ctx, s, &hs, &he);
+        int rc = search(m, re, from, to, ANYWHERE, m->near_ctx, s, 0, &hs, &he);
         if (rc == PCRE2_ERROR_NOMATCH)
             return 0;
         if (rc < 0)
@@ -762,7 +771,8 @@ static int try_at(run *r, size_t i, hm_rule *rule, size_t pos)
 {
     matcher *m = r->m;
     size_t s, e;
-    int rc = search(m, HM_CODE(rule->re), pos, m->plain->len, AT_START, m->mctx, SIZE_MAX, &s, &e);
+    int rc = search(m, HM_CODE(rule->re), pos, m->plain->len, AT_START, m->mctx, SIZE_MAX,
+                    m->windowed, &s, &e);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     if (rc == PCRE2_ERROR_PARTIAL)
@@ -804,7 +814,7 @@ static int on_place(void *arg, size_t i, size_t pos)
         r->limits++;
         return add_compile_error(r->res, rule->pub.id, ec) == HMMM_OK ? 0 : -1;
     }
-    hm_rule_used(r->rs, rule, 1);
+    hm_rule_used(r->rs, rule, 1, r->m->windowed ? PCRE2_JIT_PARTIAL_HARD : PCRE2_JIT_COMPLETE);
     if (pos > 0 && hm_prefilter_lead(r->rs->pf, i)) {
         const char *t = r->m->plain->text;
         size_t before = pos - 1;
@@ -925,7 +935,8 @@ static int check_window(checker *ck, hm_plain *p, int final)
             }
         }
         /* Scanning in full: a use for every 16 KB. */
-        hm_rule_used(rs, rs->active.items[i], (unsigned)((p->len - ck->full_from[i]) >> 14) + 1);
+        hm_rule_used(rs, rs->active.items[i], (unsigned)((p->len - ck->full_from[i]) >> 14) + 1,
+                     m->windowed ? PCRE2_JIT_PARTIAL_HARD : PCRE2_JIT_COMPLETE);
         int e = each_match(m, HM_CODE(r->rule->re), &ck->full_from[i], add_candidate, r);
         if (e < 0)
             return -1;
@@ -971,9 +982,7 @@ static int check_window(checker *ck, hm_plain *p, int final)
 static int check_some(void *arg, hm_plain *p)
 {
     checker *ck = arg;
-    /* Patterns that meet the end of a window are matched partially: have
-     * them compiled to machine code for that too. */
-    hm_ruleset_want_partial(ck->rs);
+    ck->m.windowed = 1;
     return check_window(ck, p, 0);
 }
 

@@ -309,6 +309,13 @@ typedef struct hm_rule {
      * may still be matching with them. */
     unsigned uses;
     pcre2_code *retired[HM_N_CTX + 2];
+    /* How the machine code of the rule's own pattern matches: completely
+     * (PCRE2_JIT_COMPLETE), partially (PCRE2_JIT_PARTIAL_HARD, for a
+     * document checked a window at a time), or both once documents of both
+     * kinds have used it; 0 before. Code for one way that code for both
+     * replaced is kept in RETIRED_JIT, as RETIRED keeps the interpreted. */
+    unsigned jit_modes;
+    pcre2_code *retired_jit[HM_N_CTX + 2];
 } hm_rule;
 
 /* Which of a rule's patterns: its own, one of its conditions', or its
@@ -318,13 +325,16 @@ enum { HM_PAT_MAIN = -1, HM_PAT_EXCEPTIONS = HM_N_CTX };
 #define HM_N_PATS (HM_N_CTX + 2)
 
 /* Notes that R was used N more times (an anchored try, a candidate
- * checked, 16 KB scanned in full). The first caller to take the count past
- * HM_JIT_AFTER compiles the rule's patterns to machine code, unless the JIT
- * is off: a rule that most documents never reach costs nothing to compile,
- * and one tried thousands of times runs ten times faster. R must be ready
+ * checked, 16 KB scanned in full), its own pattern matching as MODE says:
+ * PCRE2_JIT_COMPLETE, or PCRE2_JIT_PARTIAL_HARD in a document checked a
+ * window at a time. The first caller to take the count past HM_JIT_AFTER
+ * compiles the rule's patterns to machine code for MODE, unless the JIT is
+ * off: a rule that most documents never reach costs nothing to compile,
+ * and one tried thousands of times runs ten times faster. Code made for the
+ * other mode is made again for both, once. R must be ready
  * (hm_rule_ready). */
 #define HM_JIT_AFTER 32
-void hm_rule_used(const hmmm_ruleset *rs, hm_rule *r, unsigned n);
+void hm_rule_used(const hmmm_ruleset *rs, hm_rule *r, unsigned n, uint32_t mode);
 /* The same for the ruleset's accepted phrases, once per candidate. */
 void hm_accept_used(const hmmm_ruleset *rs);
 
@@ -398,13 +408,7 @@ struct hmmm_ruleset {
     int no_prefilter;
     int no_jit;
     int compiled;
-    /* Set once a document is checked a window at a time: patterns compiled
-     * to machine code from then on can also match partially. */
-    int want_partial;
 };
-
-/* Notes that documents are checked a window at a time (see want_partial). */
-void hm_ruleset_want_partial(const hmmm_ruleset *rs);
 
 /* Compiles PATTERN with the library's flags; on error adds a diagnostic. */
 pcre2_code *hm_compile(const char *pattern, size_t len, int case_sensitive, uint32_t extra, int jit,

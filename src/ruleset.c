@@ -781,19 +781,6 @@ int hm_rule_ready(const hmmm_ruleset *rs, hm_rule *r)
     return ec;
 }
 
-/* The ways machine code is made for: complete matches, and partial ones too
- * once documents are checked a window at a time. */
-static uint32_t jit_modes(const hmmm_ruleset *rs)
-{
-    return PCRE2_JIT_COMPLETE |
-           (__atomic_load_n(&rs->want_partial, __ATOMIC_RELAXED) ? PCRE2_JIT_PARTIAL_HARD : 0);
-}
-
-void hm_ruleset_want_partial(const hmmm_ruleset *rs)
-{
-    __atomic_store_n(&((hmmm_ruleset *)rs)->want_partial, 1, __ATOMIC_RELAXED);
-}
-
 /* Replaces the pattern in SLOT with a copy compiled to machine code (for
  * MODES); the slot keeps the interpreted one when that cannot be done. */
 static void jit_slot(pcre2_code **slot, pcre2_code **retired, uint32_t modes)
@@ -821,17 +808,37 @@ static int reaches_mark(unsigned *uses, unsigned n)
     return before < HM_JIT_AFTER && before + n >= HM_JIT_AFTER;
 }
 
-void hm_rule_used(const hmmm_ruleset *rs, hm_rule *r, unsigned n)
+/* Machine code for R's own pattern (MODES) and its conditions' (which match
+ * completely, and partially too when MODES has it, at the end of a window),
+ * replacing what the slots hold into RETIRED. */
+static void jit_rule(hm_rule *r, uint32_t modes, pcre2_code **retired)
 {
-    if (rs->no_jit || !reaches_mark(&r->uses, n))
-        return;
-    /* Only this caller took the count past the mark; the slots were
-     * filled before the rule was ready, and nothing else changes them. */
-    uint32_t modes = jit_modes(rs);
-    jit_slot(&r->re, &r->retired[HM_PAT_SLOT(HM_PAT_MAIN)], modes);
+    jit_slot(&r->re, &retired[HM_PAT_SLOT(HM_PAT_MAIN)], modes);
     for (int k = 0; k < HM_N_CTX; k++)
-        jit_slot(&r->ctx_re[k], &r->retired[HM_PAT_SLOT(k)], modes);
-    jit_slot(&r->exc_re, &r->retired[HM_PAT_SLOT(HM_PAT_EXCEPTIONS)], PCRE2_JIT_COMPLETE);
+        jit_slot(&r->ctx_re[k], &retired[HM_PAT_SLOT(k)], modes | PCRE2_JIT_COMPLETE);
+}
+
+void hm_rule_used(const hmmm_ruleset *rs, hm_rule *r, unsigned n, uint32_t mode)
+{
+    if (rs->no_jit)
+        return;
+    if (reaches_mark(&r->uses, n)) {
+        /* Only this caller took the count past the mark; the slots were
+         * filled before the rule was ready, and nothing else changes them
+         * until JIT_MODES says what was made. */
+        jit_rule(r, mode, r->retired);
+        jit_slot(&r->exc_re, &r->retired[HM_PAT_SLOT(HM_PAT_EXCEPTIONS)], PCRE2_JIT_COMPLETE);
+        __atomic_store_n(&r->jit_modes, mode, __ATOMIC_RELEASE);
+        return;
+    }
+    /* Made for the other mode only: the one caller that changes JIT_MODES
+     * makes it again for both. Meanwhile PCRE2 interprets this mode. */
+    unsigned have = __atomic_load_n(&r->jit_modes, __ATOMIC_ACQUIRE);
+    if (!have || (have & mode) ||
+        !__atomic_compare_exchange_n(&r->jit_modes, &have, have | mode, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+        return;
+    jit_rule(r, have | mode, r->retired_jit);
 }
 
 void hm_accept_used(const hmmm_ruleset *rs)
@@ -994,8 +1001,10 @@ void hmmm_ruleset_free(hmmm_ruleset *rs)
         pcre2_code_free(r->exc_re);
         for (int k = 0; k < HM_N_CTX; k++)
             pcre2_code_free(r->ctx_re[k]);
-        for (int k = 0; k < HM_N_PATS; k++)
+        for (int k = 0; k < HM_N_PATS; k++) {
             pcre2_code_free(r->retired[k]);
+            pcre2_code_free(r->retired_jit[k]);
+        }
     }
     pcre2_code_free(rs->accept_re);
     pcre2_code_free(rs->accept_retired);
