@@ -528,6 +528,85 @@ static void mentions_are_skipped_unless_asked(void **state)
     hmmm_ruleset_free(rs);
 }
 
+/* Rules whose checks look past a match, or far from it: across blank lines
+ * and long gaps, to the end of the text, behind it, at what follows. */
+static const char *const reaching_rules[] = {
+    "  - id: phrase\n    words: [\"service user*\"]\n    exceptions: [service user "
+    "research]\n    message: m\n",
+    "  - id: gap\n    pattern: '\\bsign\\s+off\\b'\n    message: m\n",
+    "  - id: end\n    pattern: '\\bthe\\s+end\\s*\\z'\n    message: m\n",
+    "  - id: behind\n    pattern: '(?<=co-)production'\n    message: m\n",
+    "  - id: lazy\n    pattern: '\\bgive\\s+(?:\\w+\\s+){0,3}?voice'\n    message: m\n",
+    "  - id: cond\n    words: [deliver]\n    message: m\n"
+    "    context:\n      not-followed-by: [services]\n",
+    "  - id: empower\n    words: [\"empower*\"]\n    message: m\n",
+};
+#define N_REACHING (sizeof reaching_rules / sizeof reaching_rules[0])
+
+/* The rules of reaching_rules: number ONLY alone, or all of them. */
+static hmmm_ruleset *reaching(size_t only)
+{
+    hm_buf y = {0};
+    hm_buf_adds(&y, "pack: w\nrules:\n");
+    for (size_t i = 0; i < N_REACHING; i++)
+        if (only == N_REACHING || only == i)
+            hm_buf_adds(&y, reaching_rules[i]);
+    hmmm_ruleset *rs = load(y.data);
+    hm_buf_free(&y);
+    return rs;
+}
+
+/* A document checked a window at a time gives what it gives in one go,
+ * whatever the windows, with each rule alone (so that no other rule's wait
+ * for more text hides one that should have waited) and with all. */
+static void windows_change_nothing(void **state)
+{
+    (void)state;
+    hm_buf doc = {0};
+    for (int i = 0; i < 40; i++) {
+        hm_buf_printf(&doc, "# Part %d\n\nThe service user research and service users.\n\n", i);
+        hm_buf_adds(&doc, "We will sign");
+        for (int k = 0; k < 30 * i; k++)
+            hm_buf_adds(&doc, k % 7 ? " " : "\n\n");
+        hm_buf_adds(&doc, "off the plan, and co-production, deliver\n\n");
+        hm_buf_adds(&doc, "services or deliver &amp; give them a voice, the word 'empower'\n\n");
+        hm_buf_adds(&doc, i % 3 ? "> quoted **service** *users*\n\n" : "bad \xFF bytes\n\n");
+        hm_buf_adds(&doc, "- give\n- people more voice\n\n| a | b |\n|---|---|\n| deliver | "
+                          "services |\n\n");
+    }
+    hm_buf_adds(&doc, "the end");
+    static const size_t every[] = {1, 50, 333, 4096};
+    for (size_t only = 0; only <= N_REACHING; only++) {
+        hmmm_ruleset *rs = reaching(only);
+        hmmm_result *whole = NULL;
+        assert_int_equal(hm_check_windowed(rs, doc.data, doc.len, HMMM_MARKDOWN,
+                                           HMMM_CHECK_MENTIONS, 0, 0, &whole),
+                         HMMM_OK);
+        /* Every rule finds something, so every kind of reach is tried. */
+        assert_true(hmmm_result_count(whole) > 0);
+        for (size_t w = 0; w < sizeof every / sizeof every[0]; w++) {
+            hmmm_result *res = NULL;
+            assert_int_equal(hm_check_windowed(rs, doc.data, doc.len, HMMM_MARKDOWN,
+                                               HMMM_CHECK_MENTIONS, every[w], 16, &res),
+                             HMMM_OK);
+            assert_int_equal(hmmm_result_count(res), hmmm_result_count(whole));
+            assert_int_equal(hmmm_result_words(res), hmmm_result_words(whole));
+            for (size_t i = 0; i < hmmm_result_count(res); i++) {
+                const hmmm_finding *a = hmmm_result_get(whole, i), *b = hmmm_result_get(res, i);
+                assert_ptr_equal(a->rule, b->rule);
+                assert_int_equal(a->offset, b->offset);
+                assert_int_equal(a->length, b->length);
+                assert_int_equal(a->mention, b->mention);
+                assert_string_equal(a->match, b->match);
+            }
+            hmmm_result_free(res);
+        }
+        hmmm_result_free(whole);
+        hmmm_ruleset_free(rs);
+    }
+    hm_buf_free(&doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +631,7 @@ int main(void)
         cmocka_unit_test(context_followed_and_preceded),
         cmocka_unit_test(context_near),
         cmocka_unit_test(mentions_are_skipped_unless_asked),
+        cmocka_unit_test(windows_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

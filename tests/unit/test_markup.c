@@ -90,6 +90,57 @@ static void offsets_map_back(void **state)
     hm_plain_free(&p);
 }
 
+/* Prose handed over as it grows: the text before a point can be let go,
+ * and positions in the whole prose still map back to the source. */
+static int dropped;
+
+static int drop_half(void *ctx, hm_plain *p)
+{
+    (void)ctx;
+    assert_ptr_equal(p->text, p->own.data);
+    assert_int_equal(p->text[p->len - 1], '\n'); /* handed over at the end of a block */
+    hm_plain_drop(p, p->len / 2);
+    dropped++;
+    return 0;
+}
+
+static void prose_can_be_let_go_as_it_grows(void **state)
+{
+    (void)state;
+    const char *doc = "# Title\n\n> We asked service\n> *users* here\n\n- one &amp; two\n"
+                      "- three\n\nThe last service users.\n";
+    hm_plain whole, p;
+    assert_int_equal(hm_markup_markdown(&whole, doc, strlen(doc), 1), 0);
+    dropped = 0;
+    assert_int_equal(hm_markup_markdown_flushing(&p, doc, strlen(doc), 1, 1, drop_half, NULL), 0);
+    assert_true(dropped > 3);
+    assert_true(p.origin > 0);
+    /* What is left is the end of the whole prose, and maps the same. */
+    assert_int_equal(p.origin + p.len, whole.len);
+    assert_memory_equal(p.text, whole.text + p.origin, p.len);
+    for (size_t i = p.origin; i <= whole.len; i++) {
+        assert_int_equal(hm_plain_to_src(&p, i, 0), hm_plain_to_src(&whole, i, 0));
+        assert_int_equal(hm_plain_to_src(&p, i, 1), hm_plain_to_src(&whole, i, 1));
+    }
+    hm_plain_free(&p);
+    hm_plain_free(&whole);
+}
+
+static int refuse(void *ctx, hm_plain *p)
+{
+    (void)ctx;
+    (void)p;
+    return -1;
+}
+
+static void a_failed_hand_over_stops_the_parse(void **state)
+{
+    (void)state;
+    const char *doc = "one\n\ntwo\n\nthree\n";
+    hm_plain p;
+    assert_int_equal(hm_markup_markdown_flushing(&p, doc, strlen(doc), 1, 1, refuse, NULL), -1);
+}
+
 static void entities_are_decoded_and_mapped(void **state)
 {
     (void)state;
@@ -230,6 +281,8 @@ int main(void)
         cmocka_unit_test(blocks_and_code_break_phrases),
         cmocka_unit_test(offsets_map_back),
         cmocka_unit_test(entities_are_decoded_and_mapped),
+        cmocka_unit_test(prose_can_be_let_go_as_it_grows),
+        cmocka_unit_test(a_failed_hand_over_stops_the_parse),
         cmocka_unit_test(html_comments_are_recorded),
         cmocka_unit_test(text_is_identity_after_bom),
         cmocka_unit_test(html_visible_text_is_the_prose),

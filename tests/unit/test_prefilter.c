@@ -296,6 +296,38 @@ static void counts_words_on_the_way(void **state)
     hmmm_ruleset_free(rs);
 }
 
+/* Scanning a text whose end is still to come stops at the first word whose
+ * walk reaches that end, and goes on from there once more text is there:
+ * the places and words are those of one scan, whatever the cut. */
+static void scans_in_pieces_as_in_one(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = load(rules);
+    const char *text = "the most needy service users, 12 coproduction and the\n\n  very "
+                       "needy ment service  users";
+    size_t len = strlen(text), words = 0;
+    hits whole = {0};
+    assert_int_equal(hm_prefilter_scan(rs->pf, text, len, record, &whole, &words), 0);
+    for (size_t cut = 0; cut <= len; cut++) {
+        hits h = {0};
+        size_t from = 0, n_words = 0;
+        int r = hm_prefilter_scan_from(rs->pf, text, cut, &from, 1, record, &h, &n_words);
+        assert_true(r == 0 || r == 1);
+        assert_true(from <= cut);
+        assert_true(r == 1 || from == cut); /* stopped early only when a walk ran out */
+        assert_int_equal(hm_prefilter_scan_from(rs->pf, text, len, &from, 0, record, &h, &n_words),
+                         0);
+        assert_int_equal(from, len);
+        assert_int_equal(n_words, words);
+        /* The word it stopped at is walked again: the same places, some twice. */
+        for (size_t i = 0; i < whole.n; i++)
+            assert_true(has(&h, whole.rule[i], whole.pos[i]));
+        for (size_t i = 0; i < h.n; i++)
+            assert_true(has(&whole, h.rule[i], h.pos[i]));
+    }
+    hmmm_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +341,7 @@ int main(void)
         cmocka_unit_test(stops_when_asked),
         cmocka_unit_test(an_optional_quote_before_the_first_word),
         cmocka_unit_test(counts_words_on_the_way),
+        cmocka_unit_test(scans_in_pieces_as_in_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
