@@ -343,7 +343,7 @@ static int search(matcher *m, const pcre2_code *re, size_t start, size_t end, re
         if (rc == PCRE2_ERROR_PARTIAL && !open_end) /* this end is final: decide here */
             rc = pcre2_match(re, subject, to - p.start, from - p.start,
                              opts & ~(uint32_t)PCRE2_PARTIAL_HARD, m->md, ctx);
-        if (rc >= 0) {
+        if (rc >= 0 || rc == PCRE2_ERROR_PARTIAL) { /* a partial match: where it starts */
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
             *ms = p.start + ov[0];
             *me = p.start + ov[1];
@@ -636,8 +636,11 @@ static int each_match(matcher *m, const pcre2_code *re, size_t *from,
             *from = len; /* no match can start before the end, whatever follows */
             return 0;
         }
-        if (rc == PCRE2_ERROR_PARTIAL)
+        if (rc == PCRE2_ERROR_PARTIAL) {
+            /* No match starts before the partial one, whatever follows. */
+            *from = s;
             return MORE;
+        }
         if (rc < 0)
             return rc == PCRE2_ERROR_NOMEMORY ? -1 : 1;
         if (e <= s) { /* an empty match finds nothing; step over one character */
