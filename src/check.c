@@ -367,6 +367,10 @@ static int cmp_finding_place(const void *a, const void *b)
 
 /* ---- word-sense conditions and mentions -------------------------------- */
 
+/* What a check returns when the prose still to come decides (see "a window
+ * at a time" below). */
+#define MORE 2
+
 /* Bytes looked back for a preceded-by phrase. */
 #define LOOK_BACK 256
 
@@ -457,8 +461,8 @@ static size_t runs_back(const char *s, size_t at, unsigned n)
 }
 
 /* Whether RE matches: anchored after the match, ending where it starts, or
- * anywhere in the window around it. Returns 1, 0, -1 on a limit, or 2 when
- * the prose still to come decides. */
+ * anywhere in the window around it. Returns 1, 0, -1 on a limit, or MORE
+ * when the prose still to come decides. */
 static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, size_t e)
 {
     const char *text = m->plain->text;
@@ -488,7 +492,7 @@ static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, siz
         from = words_back(text, len, s, rule->window);
         to = words_forward(text, len, e, rule->window);
         if (m->open && to >= len)
-            return 2; /* the window may go on into the prose to come */
+            return MORE; /* the window may go on into the prose to come */
         start = from;
         break;
     }
@@ -501,12 +505,12 @@ static int ctx_hit(matcher *m, const hm_rule *rule, hm_ctx_kind k, size_t s, siz
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     if (rc == PCRE2_ERROR_PARTIAL)
-        return 2;
+        return MORE;
     return rc < 0 ? -1 : 1;
 }
 
 /* Whether the rule's conditions let the match at [S, E) count: 1 or 0, or
- * 2 when the prose still to come decides. */
+ * MORE when the prose still to come decides. */
 static int context_allows(matcher *m, const hm_rule *rule, size_t s, size_t e)
 {
     for (int k = 0; k < HM_N_CTX; k++) {
@@ -515,8 +519,8 @@ static int context_allows(matcher *m, const hm_rule *rule, size_t s, size_t e)
         int hit = ctx_hit(m, rule, (hm_ctx_kind)k, s, e);
         if (hit < 0)
             return 0;
-        if (hit == 2)
-            return 2;
+        if (hit == MORE)
+            return MORE;
         int negative = k == HM_NOT_FOLLOWED_BY || k == HM_NOT_PRECEDED_BY || k == HM_NOT_NEAR;
         if (hit == negative)
             return 0;
@@ -589,7 +593,7 @@ static int cue_before(const char *t, size_t len, size_t at)
  * its own ('the word "empower"', "we stopped saying 'service users'"), with
  * a cue word before it or no word right after it. A quoted term that goes on
  * to describe a noun ('our "you said, we did" summary') is still a use. A
- * closing punctuation mark may stand inside the quotes. 2 when the prose
+ * closing punctuation mark may stand inside the quotes. MORE when the prose
  * still to come decides. */
 static int is_mention(const matcher *m, size_t s, size_t e)
 {
@@ -599,7 +603,7 @@ static int is_mention(const matcher *m, size_t s, size_t e)
         return 0;
     /* What follows the match decides: the prose still to come may. */
     if (m->open && len - e < 16)
-        return 2;
+        return MORE;
     if (e < len && t[e] && strchr(".,;:!?", t[e]))
         e++;
     if (!quote_after(t, len, e, &q))
@@ -612,13 +616,9 @@ static int is_mention(const matcher *m, size_t s, size_t e)
     while (after < len && (t[after] == ' ' || t[after] == '\t'))
         after++;
     if (m->open && len - after < 4)
-        return 2;
+        return MORE;
     return after >= len || !is_word_char(t, len, after);
 }
-
-/* What a check returns when the prose still to come decides (see "a window
- * at a time" below). */
-#define MORE 2
 
 /* Finds every match of RE in the prose from *FROM on, calling FN for each.
  * Returns 0, -1 when out of memory, 1 when the pattern ran over its budget,
@@ -871,12 +871,12 @@ typedef struct checker {
 
 #define FULL_DONE SIZE_MAX
 
-/* The start of the block (after a blank line) that AT is in, less the
- * line feed before it that the checks may look at. */
-static size_t block_start(const char *s, size_t at)
+/* The start of the block (after a blank line, as block_break_at sees one)
+ * that AT is in, less the line feed before it that the checks look at. */
+static size_t block_start(const char *s, size_t len, size_t at)
 {
     for (size_t i = at; i > 0; i--)
-        if (s[i - 1] == '\n' && (s[i] == '\n' || s[i] == '\r'))
+        if (i < len && block_break_at(s, len, i - 1))
             return i - 1;
     return 0;
 }
@@ -970,7 +970,7 @@ static int check_window(checker *ck, hm_plain *p, int final)
     for (size_t i = 0; i < n_rules; i++)
         if (!hm_prefilter_covers(rs->pf, i) && ck->full_from[i] < first)
             first = ck->full_from[i];
-    size_t back = block_start(p->text, first);
+    size_t back = block_start(p->text, p->len, first);
     if (first - back < REACH_BACK)
         back = first > REACH_BACK ? first - REACH_BACK : 0;
     size_t drop = back > ck->keep ? back - ck->keep : 0;

@@ -453,20 +453,25 @@ static void survives_every_failed_allocation(void **state)
 {
     (void)state;
     hmmm_ruleset *rs = rules(0);
-    const char *doc = "# T\n\nempower *service* users <!-- hmmm off t.su --> service users\n";
-    for (size_t n = 1;; n++) {
-        hmmm_result *res = NULL;
-        hm_alloc_fail_at(n);
-        hmmm_status st = hmmm_check(rs, doc, strlen(doc), HMMM_MARKDOWN, &res);
-        size_t made = hm_alloc_fail_at(0);
-        if (made < n) {
-            assert_int_equal(st, HMMM_OK);
-            assert_int_equal(hmmm_result_count(res), 2);
-            hmmm_result_free(res);
-            break;
+    const char *doc = "# T\n\nempower *service* users <!-- hmmm off t.su --> service users\n\n"
+                      "- empower\n- service\n  users\n\nthe end: empowered\n";
+    /* In one go, and a window after every block. */
+    for (size_t every = 0; every < 2; every++) {
+        for (size_t n = 1;; n++) {
+            hmmm_result *res = NULL;
+            hm_alloc_fail_at(n);
+            hmmm_status st =
+                hm_check_windowed(rs, doc, strlen(doc), HMMM_MARKDOWN, 0, every, 16, &res);
+            size_t made = hm_alloc_fail_at(0);
+            if (made < n) {
+                assert_int_equal(st, HMMM_OK);
+                assert_int_equal(hmmm_result_count(res), 4);
+                hmmm_result_free(res);
+                break;
+            }
+            assert_int_equal(st, HMMM_ENOMEM);
+            assert_null(res);
         }
-        assert_int_equal(st, HMMM_ENOMEM);
-        assert_null(res);
     }
     hmmm_ruleset_free(rs);
 }
