@@ -808,14 +808,17 @@ static int reaches_mark(unsigned *uses, unsigned n)
     return before < HM_JIT_AFTER && before + n >= HM_JIT_AFTER;
 }
 
-/* Machine code for R's own pattern (MODES) and its conditions' (which match
- * completely, and partially too when MODES has it, at the end of a window),
- * replacing what the slots hold into RETIRED. */
+/* Machine code for R's own pattern (MODES) and its conditions', replacing
+ * what the slots hold into RETIRED. A condition matches completely, as it
+ * looks at a stretch around the match; one on what follows may also meet
+ * the end of a window, and match partially too when MODES has that. */
 static void jit_rule(hm_rule *r, uint32_t modes, pcre2_code **retired)
 {
     jit_slot(&r->re, &retired[HM_PAT_SLOT(HM_PAT_MAIN)], modes);
-    for (int k = 0; k < HM_N_CTX; k++)
-        jit_slot(&r->ctx_re[k], &retired[HM_PAT_SLOT(k)], modes | PCRE2_JIT_COMPLETE);
+    for (int k = 0; k < HM_N_CTX; k++) {
+        int after = k == HM_FOLLOWED_BY || k == HM_NOT_FOLLOWED_BY;
+        jit_slot(&r->ctx_re[k], &retired[HM_PAT_SLOT(k)], PCRE2_JIT_COMPLETE | (after ? modes : 0));
+    }
 }
 
 void hm_rule_used(const hmmm_ruleset *rs, hm_rule *r, unsigned n, uint32_t mode)
