@@ -678,7 +678,7 @@ typedef struct run {
     size_t *tried;       /* 1 + the last place tried */
     unsigned char *dead; /* ran over its budget on this document */
     hmmm_result *res;
-    int limits;
+    int limits; /* rules that gave up on this document: ran over a budget or did not compile */
 } run;
 
 /* Bytes either side of a match searched, at most, for an exception or an
@@ -866,7 +866,6 @@ typedef struct checker {
     size_t *full_from; /* per rule scanned in full: its search goes on from here */
     size_t keep;       /* bytes kept for lookbehinds before what the checks reach */
     int started;       /* the rules scanned in full have been compiled */
-    int limits;
 } checker;
 
 #define FULL_DONE SIZE_MAX
@@ -930,7 +929,7 @@ static int check_window(checker *ck, hm_plain *p, int final)
             if (ec < 0)
                 return -1;
             if (ec) {
-                ck->limits++;
+                r->limits++;
                 ck->full_from[i] = FULL_DONE;
                 if (add_compile_error(res, r->rule->pub.id, ec) != HMMM_OK)
                     return -1;
@@ -944,7 +943,7 @@ static int check_window(checker *ck, hm_plain *p, int final)
         if (e < 0)
             return -1;
         if (e == 1) {
-            ck->limits++;
+            r->limits++;
             ck->full_from[i] = FULL_DONE;
             if (add_limit_error(res, r->rule->pub.id) != HMMM_OK)
                 return -1;
@@ -957,8 +956,6 @@ static int check_window(checker *ck, hm_plain *p, int final)
         if (hm_prefilter_scan_from(rs->pf, p->text, p->len, &ck->scan_from, m->open, on_place, r,
                                    &res->words) < 0)
             return -1;
-        ck->limits += r->limits;
-        r->limits = 0;
     } else {
         res->words += hm_count_words(p->text + ck->words_from, p->len - ck->words_from);
         ck->words_from = ck->scan_from = p->len;
@@ -1251,7 +1248,7 @@ hmmm_status hm_check_windowed(const hmmm_ruleset *rs, const char *data, size_t l
      * but outside its cells): findings still come in document order. */
     if (type == HMMM_HTML && res->n > 1)
         qsort(res->items, res->n, sizeof *res->items, cmp_finding_place);
-    st = ck.limits ? HMMM_ELIMIT : HMMM_OK;
+    st = r->limits ? HMMM_ELIMIT : HMMM_OK;
 done:
     hm_free(r->c);
     hm_free(r->next);
