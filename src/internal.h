@@ -377,6 +377,10 @@ int hm_prefilter_covers(const hm_prefilter *pf, size_t rule);
 /* Whether a match of RULE may start one character before a place the scan
  * reports for it (see hm_prefilter_keys). */
 int hm_prefilter_lead(const hm_prefilter *pf, size_t rule);
+/* Makes the scan walk the trie from every word, as if the gate that passes
+ * over most words on their first characters were not there. The places
+ * are the same either way: tests compare them. */
+void hm_prefilter_open_gate(hm_prefilter *pf);
 /* Calls FN for each (rule, position) where a covered rule could match, in
  * order of position. A non-zero return from FN stops the scan and is
  * returned. Unless WORDS is NULL, a scan that finishes sets *WORDS to the

@@ -28,6 +28,11 @@
 #define NO_NODE UINT32_MAX
 /* The longest prefix kept: a shorter one is still a valid prefix. */
 #define LIT_MAX 48
+/* The gate (see hm_prefilter) looks at a word's first GATE_CODES bytes,
+ * CODE_BITS bits each. */
+#define GATE_CODES 4
+#define CODE_BITS 5
+#define GATE_BITS ((size_t)1 << CODE_BITS * GATE_CODES)
 
 /* A trie node: its rules are a run of rule_ids. Nodes are built from the
  * sorted keys in one go, depth first, with each node's children listed in
@@ -64,12 +69,12 @@ struct hm_prefilter {
      * or 2 when a match may start a character before the word. */
     unsigned char *indexed;
     size_t n_rules;
-    /* Bit A << 10 | B << 5 | C, for the gate codes (see gate_code) of a
-     * word's first three bytes: set when the walk from there may go past
-     * its third step or report a rule before it, or when the bytes need
-     * the walk's closer look. Most words start with three characters no
-     * key does, and are passed over at once. */
-    uint64_t gate[32 * 32 * 32 / 64];
+    /* The gate: bit C0 << 5 * (GATE_CODES - 1) | ... | CN, for the gate
+     * codes (see gate_code) of a word's first GATE_CODES bytes, set when
+     * the walk from there may go past its last step or report a rule
+     * before it, or when the bytes need the walk's closer look. Most words
+     * start with bytes no key does, and are passed over at once. */
+    uint64_t *gate;
 };
 
 /* The scan is built twice where the compiler can: once with the
@@ -739,6 +744,7 @@ void hm_prefilter_free(hm_prefilter *pf)
     hm_buf_free(&pf->keys);
     hm_free(pf->entries);
     hm_free(pf->indexed);
+    hm_free(pf->gate);
     hm_free(pf);
 }
 
@@ -829,7 +835,7 @@ static int add_keys(hm_prefilter *pf, size_t i, const char *keys, size_t n, int 
     return 0;
 }
 
-static void build_gate(hm_prefilter *pf);
+static int build_gate(hm_prefilter *pf);
 
 /* Numbers the nodes again, breadth first, so that each node's children
  * follow one another (see node). Returns -1 when out of memory. */
@@ -894,7 +900,8 @@ hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
         goto fail;
     for (int k = 0, e = 0; k < ALPHABET; k++)
         pf->root[k] = pf->nodes[0].slots >> k & 1 ? pf->nodes[0].first_edge + e++ : NO_NODE;
-    build_gate(pf);
+    if (build_gate(pf) < 0)
+        goto fail;
     hm_buf_free(&pf->keys);
     hm_free(pf->entries);
     pf->entries = NULL;
@@ -902,6 +909,11 @@ hm_prefilter *hm_prefilter_build(hm_rule *const *rules, size_t n)
 fail:
     hm_prefilter_free(pf);
     return NULL;
+}
+
+void hm_prefilter_open_gate(hm_prefilter *pf)
+{
+    memset(pf->gate, 0xFF, GATE_BITS / 8);
 }
 
 int hm_prefilter_covers(const hm_prefilter *pf, size_t rule)
@@ -967,34 +979,67 @@ static INTO_SCAN uint32_t child_of(const node *at, int k)
     return at->first_edge + bits_in(at->slots & (bit - 1));
 }
 
-/* Whether a word whose first three bytes have gate codes A, B and C needs
- * the walk. */
-static int gate_open(const hm_prefilter *pf, int a, int b, int c)
+/* Sets the gate's bits for every word whose first D gate codes are PREFIX
+ * (CODE_BITS each), whatever follows. */
+static void gate_all(uint64_t *gate, uint32_t prefix, unsigned d)
 {
-    if (a == G_ODD) /* a character that may fold to a letter: the walk tells */
-        return 1;
-    if (a > G_ODD || a == G_GAP || b > G_ODD || c > G_ODD || pf->root[a] == NO_NODE)
-        return 0; /* no word starts so, or no key does */
-    /* A digit starts a run the walk takes as one step, and after SEP the
-     * walk goes on to the next letter or digit: only letters are taken as
-     * they are. */
-    if (a == DIGITS || b == G_ODD || c == G_ODD || b == DIGITS || (b == SEP && c >= DIGITS))
-        return 1;
-    const node *n1 = &pf->nodes[pf->root[a]];
-    uint32_t to = child_of(n1, b);
-    const node *n2 = to == NO_NODE ? NULL : &pf->nodes[to];
-    return n1->n_rules || (n2 && (n2->n_rules || child_of(n2, c) != NO_NODE));
+    size_t lo = (size_t)prefix << CODE_BITS * (GATE_CODES - d);
+    size_t hi = (size_t)(prefix + 1) << CODE_BITS * (GATE_CODES - d);
+    for (size_t i = lo; i < hi;) {
+        if (i % 64 == 0 && hi - i >= 64) {
+            gate[i / 64] = UINT64_MAX;
+            i += 64;
+        } else {
+            gate[i / 64] |= (uint64_t)1 << (i % 64);
+            i++;
+        }
+    }
 }
 
-static void build_gate(hm_prefilter *pf)
+/* What the last code was, for gate_from: the walk takes a run of gaps, or
+ * of digits, as one step. */
+enum { AFTER_LETTER, AFTER_GAP, AFTER_DIGITS };
+
+/* Opens the gate for the words whose first D gate codes are PREFIX and
+ * take the walk to AT, the last of them as AFTER says, and further on for
+ * the codes that may follow. '_' and bytes beyond ASCII need the walk's
+ * closer look: after one the gate opens for whatever follows. */
+static void gate_from(const hm_prefilter *pf, uint32_t prefix, unsigned d, const node *at,
+                      int after)
 {
-    for (int a = 0; a < 32; a++)
-        for (int b = 0; b < 32; b++)
-            for (int c = 0; c < 32; c++)
-                if (gate_open(pf, a, b, c)) {
-                    unsigned bit = (unsigned)(a << 10 | b << 5 | c);
-                    pf->gate[bit / 64] |= (uint64_t)1 << (bit % 64);
-                }
+    if (at->n_rules || d == GATE_CODES) {
+        gate_all(pf->gate, prefix, d);
+        return;
+    }
+    uint32_t to;
+    prefix <<= CODE_BITS;
+    gate_all(pf->gate, prefix | G_ODD, d + 1);
+    if (after == AFTER_DIGITS) /* the run goes on */
+        gate_from(pf, prefix | DIGITS, d + 1, at, AFTER_DIGITS);
+    else if ((to = child_of(at, DIGITS)) != NO_NODE)
+        gate_from(pf, prefix | DIGITS, d + 1, &pf->nodes[to], AFTER_DIGITS);
+    if (after == AFTER_GAP)
+        gate_from(pf, prefix | G_GAP, d + 1, at, AFTER_GAP);
+    else if ((to = child_of(at, SEP)) != NO_NODE)
+        gate_from(pf, prefix | G_GAP, d + 1, &pf->nodes[to], AFTER_GAP);
+    for (int k = 0; k < 26; k++)
+        if ((to = child_of(at, k)) != NO_NODE)
+            gate_from(pf, prefix | (uint32_t)k, d + 1, &pf->nodes[to], AFTER_LETTER);
+}
+
+static int build_gate(hm_prefilter *pf)
+{
+    pf->gate = hm_calloc(GATE_BITS / 64, sizeof *pf->gate);
+    if (!pf->gate)
+        return -1;
+    /* A character that may fold to a letter: the walk tells. */
+    gate_all(pf->gate, G_ODD, 1);
+    if (pf->root[DIGITS] != NO_NODE)
+        gate_from(pf, DIGITS, 1, &pf->nodes[pf->root[DIGITS]], AFTER_DIGITS);
+    for (int k = 0; k < 26; k++)
+        if (pf->root[k] != NO_NODE)
+            gate_from(pf, (uint32_t)k, 1, &pf->nodes[pf->root[k]], AFTER_LETTER);
+    return 0;
 }
 
 /* Four masks of a block of N bytes (at most 64) at S, bit I for byte I:
@@ -1106,12 +1151,13 @@ static INTO_SCAN int walk(const hm_prefilter *pf, const unsigned char *s, size_t
     }
 }
 
-/* The gate's bit for the word starting at S[I] (at least three bytes
- * before LEN; nearer the end, the walk always looks). */
+/* The gate's bit for the word starting at S[I] (at least GATE_CODES bytes
+ * before the end; nearer the end, the walk always looks). */
 static INTO_SCAN uint64_t gate_bit(const hm_prefilter *pf, const unsigned char *s, size_t i)
 {
-    unsigned bit = (unsigned)gate_codes[s[i]] << 10 | (unsigned)gate_codes[s[i + 1]] << 5 |
-                   gate_codes[s[i + 2]];
+    size_t bit = 0;
+    for (unsigned d = 0; d < GATE_CODES; d++)
+        bit = bit << CODE_BITS | gate_codes[s[i + d]];
     return pf->gate[bit / 64] >> (bit % 64) & 1;
 }
 
@@ -1154,7 +1200,9 @@ int hm_prefilter_scan_from(const hm_prefilter *pf, const char *text, size_t len,
         counted_before = counted >> 63;
         /* First the gate, without a branch that depends on the text. */
         uint64_t passed = 0;
-        size_t gated = len - base >= 66 ? 64 : len - base < 2 ? 0 : len - base - 2;
+        size_t gated = len - base >= 64 + GATE_CODES - 1 ? 64
+                       : len - base < GATE_CODES         ? 0
+                                                         : len - base - (GATE_CODES - 1);
         for (uint64_t m = starts; m; m &= m - 1) {
             unsigned b = (unsigned)__builtin_ctzll(m);
             passed |= b < gated ? gate_bit(pf, s, base + b) << b : (uint64_t)1 << b;

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -188,10 +189,10 @@ static size_t nth(const char *text, const char *needle, int n)
     }
 }
 
-/* Most words are passed over on their first three characters; keys of one
+/* Most words are passed over on their first four characters; keys of one
  * and two characters, gaps of several characters and words that do go on
  * in the trie are still walked. */
-static void first_three_characters_gate(void **state)
+static void first_four_characters_gate(void **state)
 {
     (void)state;
     hmmm_ruleset *rs = load("pack: p\nrules:\n"
@@ -215,6 +216,166 @@ static void first_three_characters_gate(void **state)
     assert_int_equal(hmmm_result_count(res), 3);
     hmmm_result_free(res);
     hmmm_ruleset_free(rs);
+}
+
+/* Every place a scan reports, in order. */
+typedef struct all_hits {
+    size_t *rule, *pos, n, cap;
+} all_hits;
+
+static int record_all(void *arg, size_t rule, size_t pos)
+{
+    all_hits *h = arg;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 256;
+        h->rule = realloc(h->rule, h->cap * sizeof *h->rule);
+        h->pos = realloc(h->pos, h->cap * sizeof *h->pos);
+        assert_non_null(h->rule);
+        assert_non_null(h->pos);
+    }
+    h->rule[h->n] = rule;
+    h->pos[h->n] = pos;
+    h->n++;
+    return 0;
+}
+
+/* Random text made of BITS, LEN bytes at most, into TEXT. */
+static size_t random_text(char *text, size_t len, const char *const *bits, size_t n_bits,
+                          unsigned *seed)
+{
+    size_t n = 0;
+    for (;;) {
+        *seed = *seed * 1103515245u + 12345u;
+        const char *b = bits[(*seed >> 16) % n_bits];
+        size_t k = strlen(b);
+        if (n + k > len)
+            return n;
+        memcpy(text + n, b, k);
+        n += k;
+    }
+}
+
+/* The scan with its gate and walking from every word find the same
+ * places, in the same order, and count the same words: in text made of
+ * the words keys start with, runs of digits and of gaps, '_', letters
+ * that fold, bytes beyond ASCII and odd case, for the built-in packs and
+ * for keys of one and two characters. */
+static void the_gate_passes_over_no_place(void **state)
+{
+    (void)state;
+    static const char *const bits[] = {
+        "the ",
+        "to ",
+        "in the ",
+        "service",
+        "user",
+        "s ",
+        " ",
+        "  ",
+        "\t",
+        "-",
+        ", ",
+        "\n\n",
+        "_",
+        "12",
+        "2024 ",
+        "3 ",
+        "week",
+        " plan",
+        "co",
+        "-production ",
+        "production ",
+        "voice ",
+        "feed",
+        "back ",
+        "sign",
+        "-off ",
+        "off ",
+        "buy",
+        "-in ",
+        "sense",
+        "check ",
+        "hard to reach ",
+        "you said",
+        "we did ",
+        "\xE2\x84\xAA", /* Kelvin */
+        "\xC5\xBF",
+        /* long s */ "\xE2\x80\x99",
+        "caf\xC3\xA9 ",
+        "EMPOWER ",
+        "Engag",
+        "ement ",
+        "managing ",
+        "expectations ",
+        "a ",
+        "ox",
+        "ox ",
+        "board ",
+        "looking after ",
+        "deliver",
+        "ing ",
+        "market shaping ",
+        "block ",
+        "contract ",
+        "'",
+        "\"",
+        "...",
+        "1",
+        "x",
+        "raising awareness ",
+        "have your say ",
+        "-week plan ",
+        " week plan ",
+        "six",
+        "six week plan ",
+    };
+    static const char small[] = "pack: p\nrules:\n"
+                                "  - id: board\n    words: [to the board]\n    message: m\n"
+                                "  - id: a\n    words: [a]\n    message: m\n"
+                                "  - id: ox\n    words: [ox]\n    message: m\n"
+                                "  - id: weeks\n"
+                                "    pattern: '\\b(?:\\d+|six)[- ]week\\s+plan'\n"
+                                "    message: m\n";
+    for (int set = 0; set < 2; set++) {
+        hmmm_ruleset *gated, *open;
+        if (set == 0) {
+            gated = load(small);
+            open = load(small);
+        } else {
+            gated = hmmm_ruleset_new();
+            open = hmmm_ruleset_new();
+            assert_int_equal(hmmm_ruleset_load_builtin(gated, NULL, 0, NULL), HMMM_OK);
+            assert_int_equal(hmmm_ruleset_load_builtin(open, NULL, 0, NULL), HMMM_OK);
+            assert_int_equal(hmmm_ruleset_compile(gated, NULL), HMMM_OK);
+            assert_int_equal(hmmm_ruleset_compile(open, NULL), HMMM_OK);
+        }
+        hm_prefilter_open_gate(open->pf);
+        unsigned seed = 11;
+        size_t places = 0;
+        for (int round = 0; round < 400; round++) {
+            char text[600];
+            size_t len = random_text(text, sizeof text - (size_t)round % 64, bits,
+                                     sizeof bits / sizeof bits[0], &seed);
+            all_hits a = {0}, b = {0};
+            size_t wa = 0, wb = 0;
+            assert_int_equal(hm_prefilter_scan(gated->pf, text, len, record_all, &a, &wa), 0);
+            assert_int_equal(hm_prefilter_scan(open->pf, text, len, record_all, &b, &wb), 0);
+            assert_int_equal(a.n, b.n);
+            for (size_t i = 0; i < a.n; i++) {
+                assert_int_equal(a.rule[i], b.rule[i]);
+                assert_int_equal(a.pos[i], b.pos[i]);
+            }
+            assert_int_equal(wa, wb);
+            places += a.n;
+            free(a.rule);
+            free(a.pos);
+            free(b.rule);
+            free(b.pos);
+        }
+        assert_true(places > 1000); /* the text does hold places */
+        hmmm_ruleset_free(gated);
+        hmmm_ruleset_free(open);
+    }
 }
 
 static void stops_when_asked(void **state)
@@ -337,7 +498,8 @@ int main(void)
         cmocka_unit_test(digit_runs_are_one_step),
         cmocka_unit_test(words_across_blocks),
         cmocka_unit_test(spaces_in_patterns),
-        cmocka_unit_test(first_three_characters_gate),
+        cmocka_unit_test(first_four_characters_gate),
+        cmocka_unit_test(the_gate_passes_over_no_place),
         cmocka_unit_test(stops_when_asked),
         cmocka_unit_test(an_optional_quote_before_the_first_word),
         cmocka_unit_test(counts_words_on_the_way),
