@@ -34,19 +34,30 @@
 #define CODE_BITS 5
 #define GATE_BITS ((size_t)1 << CODE_BITS * GATE_CODES)
 
-/* A trie node: its rules are a run of rule_ids. Nodes are built from the
- * sorted keys in one go, depth first, with each node's children listed in
- * a run of edge_child, one for each bit set in SLOTS, in order; then they
- * are numbered again breadth first, so that a node's children are the
- * nodes from FIRST_EDGE on, and the few nodes near the root, where every
- * walk goes, lie together in memory. The root has a table for its first
+/* A trie node while building: its rules are a run of rule_ids. Nodes are
+ * built from the sorted keys in one go, depth first, with each node's
+ * children listed in a run of edge_child, one for each bit set in SLOTS, in
+ * order; then they are numbered again breadth first, so that a node's
+ * children are the nodes from FIRST_EDGE on, and the few nodes near the
+ * root, where every walk goes, lie together in memory, and they are made
+ * into the scan's nodes (see node). The root has a table for its first
  * step. */
-typedef struct node {
+typedef struct building_node {
     uint32_t first_edge; /* the first child: an edge while building, then a node */
     uint32_t first_rule; /* index into rule_ids of the rules ending here */
     uint32_t n_rules;
     uint32_t slots; /* bit K set when an edge is labelled K; edges go in order of K */
+} building_node;
+
+/* A node as the scan walks it: eight bytes, so that twice as many stay
+ * near the processor. HAS_RULES in SLOTS is set when rules end at the
+ * node: those of node I are rule_ids from rule_from[I] to
+ * rule_from[I + 1]. */
+typedef struct node {
+    uint32_t first_edge;
+    uint32_t slots;
 } node;
+#define HAS_RULES (1u << 31)
 
 /* A key while building: LEN slots at OFF in the key buffer, for RULE. */
 typedef struct entry {
@@ -54,7 +65,9 @@ typedef struct entry {
 } entry;
 
 struct hm_prefilter {
+    building_node *building;
     node *nodes;
+    uint32_t *rule_from;
     size_t n_nodes, cap_nodes;
     uint32_t *edge_child;
     size_t n_edges, cap_children;
@@ -738,7 +751,9 @@ void hm_prefilter_free(hm_prefilter *pf)
 {
     if (!pf)
         return;
+    hm_free(pf->building);
     hm_free(pf->nodes);
+    hm_free(pf->rule_from);
     hm_free(pf->edge_child);
     hm_free(pf->rule_ids);
     hm_buf_free(&pf->keys);
@@ -767,20 +782,20 @@ static int cmp_entry(const void *a, const void *b, void *keys)
 static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
 {
     const unsigned char *keys = (const unsigned char *)pf->keys.data;
-    if (hm_grow((void **)&pf->nodes, &pf->cap_nodes, pf->n_nodes + 1, sizeof(node)) < 0)
+    if (hm_grow((void **)&pf->building, &pf->cap_nodes, pf->n_nodes + 1, sizeof(building_node)) < 0)
         return NO_NODE;
     uint32_t me = (uint32_t)pf->n_nodes++;
-    pf->nodes[me] = (node){0, (uint32_t)pf->n_ids, 0, 0};
+    pf->building[me] = (building_node){0, (uint32_t)pf->n_ids, 0, 0};
     size_t i = lo;
     for (; i < hi && pf->entries[i].len == depth; i++) {
         uint32_t rule = pf->entries[i].rule;
-        size_t first = pf->nodes[me].first_rule, n = pf->nodes[me].n_rules;
+        size_t first = pf->building[me].first_rule, n = pf->building[me].n_rules;
         if (n && pf->rule_ids[first + n - 1] == rule)
             continue;
         if (hm_grow((void **)&pf->rule_ids, &pf->cap_ids, pf->n_ids + 1, sizeof(uint32_t)) < 0)
             return NO_NODE;
         pf->rule_ids[pf->n_ids++] = rule;
-        pf->nodes[me].n_rules++;
+        pf->building[me].n_rules++;
     }
     /* The children: one for each slot that comes next. */
     size_t groups = 0;
@@ -791,8 +806,8 @@ static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
     if (hm_grow((void **)&pf->edge_child, &pf->cap_children, first + groups, sizeof(uint32_t)) < 0)
         return NO_NODE;
     pf->n_edges += groups;
-    pf->nodes[me].first_edge = (uint32_t)first;
-    pf->nodes[me].slots = 0;
+    pf->building[me].first_edge = (uint32_t)first;
+    pf->building[me].slots = 0;
     size_t g = 0;
     while (i < hi) {
         unsigned char k = keys[pf->entries[i].off + depth];
@@ -802,7 +817,7 @@ static uint32_t build_node(hm_prefilter *pf, size_t lo, size_t hi, size_t depth)
         uint32_t child = build_node(pf, i, j, depth + 1);
         if (child == NO_NODE)
             return NO_NODE;
-        pf->nodes[me].slots |= 1u << k;
+        pf->building[me].slots |= 1u << k;
         pf->edge_child[first + g] = child;
         g++;
         i = j;
@@ -838,31 +853,43 @@ static int add_keys(hm_prefilter *pf, size_t i, const char *keys, size_t n, int 
 static int build_gate(hm_prefilter *pf);
 
 /* Numbers the nodes again, breadth first, so that each node's children
- * follow one another (see node). Returns -1 when out of memory. */
+ * follow one another (see building_node), and makes them the scan's nodes,
+ * with their rules in the same order. Returns -1 when out of memory. */
 static int breadth_first(hm_prefilter *pf)
 {
     size_t n = pf->n_nodes;
     uint32_t *order = hm_malloc(n * sizeof *order);
-    node *renumbered = hm_malloc(n * sizeof *renumbered);
-    if (!order || !renumbered) {
+    node *nodes = hm_malloc(n * sizeof *nodes);
+    uint32_t *rule_from = hm_malloc((n + 1) * sizeof *rule_from);
+    uint32_t *rule_ids = hm_malloc((pf->n_ids ? pf->n_ids : 1) * sizeof *rule_ids);
+    if (!order || !nodes || !rule_from || !rule_ids) {
         hm_free(order);
-        hm_free(renumbered);
+        hm_free(nodes);
+        hm_free(rule_from);
+        hm_free(rule_ids);
         return -1;
     }
-    size_t tail = 1;
+    size_t tail = 1, ids = 0;
     order[0] = 0;
     for (size_t head = 0; head < tail; head++) {
-        const node *at = &pf->nodes[order[head]];
+        const building_node *at = &pf->building[order[head]];
         uint32_t kids = bits_in(at->slots);
-        renumbered[head] = *at;
-        renumbered[head].first_edge = (uint32_t)tail;
+        nodes[head] = (node){(uint32_t)tail, at->slots | (at->n_rules ? HAS_RULES : 0)};
+        rule_from[head] = (uint32_t)ids;
+        for (uint32_t r = 0; r < at->n_rules; r++)
+            rule_ids[ids++] = pf->rule_ids[at->first_rule + r];
         for (uint32_t k = 0; k < kids; k++)
             order[tail++] = pf->edge_child[at->first_edge + k];
     }
+    rule_from[n] = (uint32_t)ids;
     hm_free(order);
-    hm_free(pf->nodes);
-    pf->nodes = renumbered;
-    pf->cap_nodes = n;
+    hm_free(pf->building);
+    pf->building = NULL;
+    pf->nodes = nodes;
+    pf->rule_from = rule_from;
+    hm_free(pf->rule_ids);
+    pf->rule_ids = rule_ids;
+    pf->n_ids = pf->cap_ids = ids;
     hm_free(pf->edge_child);
     pf->edge_child = NULL;
     pf->n_edges = pf->cap_children = 0;
@@ -1007,7 +1034,7 @@ enum { AFTER_LETTER, AFTER_GAP, AFTER_DIGITS };
 static void gate_from(const hm_prefilter *pf, uint32_t prefix, unsigned d, const node *at,
                       int after)
 {
-    if (at->n_rules || d == GATE_CODES) {
+    if ((at->slots & HAS_RULES) || d == GATE_CODES) {
         gate_all(pf->gate, prefix, d);
         return;
     }
@@ -1108,10 +1135,13 @@ static INTO_SCAN int walk(const hm_prefilter *pf, const unsigned char *s, size_t
         while (j < len && cls[s[j]] == DIGITS)
             j++;
     for (;;) {
-        for (uint32_t r = 0; r < at->n_rules; r++) {
-            int e = fn(arg, pf->rule_ids[at->first_rule + r], start);
-            if (e)
-                return e;
+        if (at->slots & HAS_RULES) {
+            size_t me = (size_t)(at - nodes);
+            for (uint32_t r = pf->rule_from[me]; r < pf->rule_from[me + 1]; r++) {
+                int e = fn(arg, pf->rule_ids[r], start);
+                if (e)
+                    return e;
+            }
         }
         if (j >= len)
             return open;
