@@ -34,11 +34,20 @@ static int add_path(file_list *fl, const char *path)
     return 0;
 }
 
+/* A folder's entry: its name and type (DT_REG, DT_DIR, DT_LNK,
+ * DT_UNKNOWN...). */
+typedef struct entry {
+    char *name;
+    unsigned char type;
+} entry;
+
 static int cmp_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
+/* Walks the folder DIR, DEPTH folders below the one named: STACK holds the
+ * folders above it, which a link inside it must not lead back to. */
 static int walk(const char *dir, const hmmm_config *cfg, file_list *fl, visit *stack, int depth)
 {
     if (depth >= MAX_DEPTH) {
@@ -52,7 +61,19 @@ static int walk(const char *dir, const hmmm_config *cfg, file_list *fl, visit *s
         fl->errors++;
         return 0;
     }
-    char **names = NULL;
+    struct stat st;
+    if (fstat(dirfd(d), &st) == 0) {
+        for (int k = 0; k < depth; k++)
+            if (stack[k].dev == st.st_dev && stack[k].ino == st.st_ino) {
+                notef("%s: a link back into a folder above it; not walked again", dir);
+                closedir(d);
+                return 0;
+            }
+        stack[depth] = (visit){st.st_dev, st.st_ino};
+    } else {
+        stack[depth] = (visit){0, 0};
+    }
+    entry *names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
     int rc = 0;
@@ -61,18 +82,18 @@ static int walk(const char *dir, const hmmm_config *cfg, file_list *fl, visit *s
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
-            char **nn = realloc(names, cap * sizeof *nn);
+            entry *nn = realloc(names, cap * sizeof *nn);
             if (!nn) {
                 rc = -1;
                 break;
             }
             names = nn;
         }
-        if (!(names[n] = strdup(e->d_name))) {
+        if (!(names[n].name = strdup(e->d_name))) {
             rc = -1;
             break;
         }
-        n++;
+        names[n++].type = e->d_type;
     }
     closedir(d);
     if (n)
@@ -80,29 +101,27 @@ static int walk(const char *dir, const hmmm_config *cfg, file_list *fl, visit *s
     size_t dl = strlen(dir);
     int slash = dl && dir[dl - 1] == '/';
     for (size_t i = 0; i < n && rc == 0; i++) {
-        size_t len = dl + 1 + strlen(names[i]) + 1;
+        size_t len = dl + 1 + strlen(names[i].name) + 1;
         char *full = malloc(len);
         if (!full) {
             rc = -1;
             break;
         }
-        snprintf(full, len, "%s%s%s", dir, slash ? "" : "/", names[i]);
-        struct stat st;
-        if (stat(full, &st) != 0) {
-            /* A dangling link or a file that went away: nothing to check. */
-        } else if (S_ISDIR(st.st_mode)) {
-            int loop = 0;
-            for (int k = 0; k <= depth; k++)
-                if (stack[k].dev == st.st_dev && stack[k].ino == st.st_ino)
-                    loop = 1;
-            if (loop) {
-                notef("%s: a link back into a folder above it; not walked again", full);
-            } else if (!hmmm_config_ignores(cfg, full)) {
-                stack[depth + 1] = (visit){st.st_dev, st.st_ino};
+        snprintf(full, len, "%s%s%s", dir, slash ? "" : "/", names[i].name);
+        /* The folder says what a plain file or folder is; a link, or an
+         * entry the file system does not type, is looked up. */
+        int is_dir = names[i].type == DT_DIR, is_file = names[i].type == DT_REG;
+        if (!is_dir && !is_file && stat(full, &st) == 0) {
+            is_dir = S_ISDIR(st.st_mode);
+            is_file = S_ISREG(st.st_mode);
+        }
+        /* (Neither: a dangling link or a file that went away, or
+         * something else; nothing to check.) */
+        if (is_dir) {
+            if (!hmmm_config_ignores(cfg, full))
                 rc = walk(full, cfg, fl, stack, depth + 1);
-            }
-        } else if (S_ISREG(st.st_mode) && hmmm_doctype_for_path(full) >= 0 &&
-                   strncmp(names[i], "~$", 2) != 0 && !hmmm_config_ignores(cfg, full)) {
+        } else if (is_file && hmmm_doctype_for_path(full) >= 0 &&
+                   strncmp(names[i].name, "~$", 2) != 0 && !hmmm_config_ignores(cfg, full)) {
             /* (~$draft.docx is the lock file Word keeps beside an open
              * document, not a document.) */
             rc = add_path(fl, full);
@@ -110,7 +129,7 @@ static int walk(const char *dir, const hmmm_config *cfg, file_list *fl, visit *s
         free(full);
     }
     for (size_t i = 0; i < n; i++)
-        free(names[i]);
+        free(names[i].name);
     free(names);
     return rc;
 }
@@ -129,7 +148,6 @@ int collect_files(const options *o, const hmmm_config *cfg, file_list *out)
             out->errors++;
         } else if (S_ISDIR(st.st_mode)) {
             visit stack[MAX_DEPTH + 1];
-            stack[0] = (visit){st.st_dev, st.st_ino};
             if (walk(p, cfg, out, stack, 0) < 0)
                 return -1;
         } else if (add_path(out, p) < 0) {

@@ -2,6 +2,8 @@
 # tests/cli/surroundings.sh HMMM - what hmmm does when the world around it
 # misbehaves: each check names what it does and fails with what it saw.
 #   - a folder walk that meets a symlink loop notes it and goes on;
+#   - a walk follows links to files and to folders (the folder's own list
+#     does not say what they lead to), and passes over a dangling one;
 #   - a file that is gone by the time it is read is an error for that file,
 #     and the others are still checked;
 #   - a full disk when writing the report (/dev/full) is an error, exit 2;
@@ -20,6 +22,19 @@ rc=$?
 grep -q 'tree/a.md:1:14: warning' out || fail "symlink loop: a.md not checked: $(cat out)"
 grep -q 'tree/sub/up: a link back into a folder above it; not walked again' err ||
     fail "symlink loop: no note: $(cat err)"
+
+mkdir -p linked/real elsewhere
+printf 'service users\n' > elsewhere/note.md
+printf 'service users\n' > linked/real/in.md
+ln -s ../elsewhere/note.md linked/file-link.md
+ln -s ../elsewhere linked/folder-link
+ln -s nowhere.md linked/dangling.md
+"$HMMM" --no-config --format line linked > out 2> err
+rc=$?
+[ $rc -eq 0 ] || fail "links: exit $rc, not 0: $(cat err)"
+printf '%s\n' linked/file-link.md:1:1 linked/folder-link/note.md:1:1 linked/real/in.md:1:1 > want
+cut -d: -f1-3 out | diff want - > /dev/null || fail "links: checked $(cut -d: -f1 out | tr '\n' ' ')"
+[ ! -s err ] || fail "links: said $(cat err)"
 
 printf 'service users\n' > kept.md
 "$HMMM" --no-config --format line gone.md kept.md > out 2> err
