@@ -25,8 +25,11 @@
 #endif
 
 /* Reads from FD to the end into IN, whose buffer holds IN->len bytes of
- * room at IN->data (malloc'd, IN->mapped == 0). */
-static int read_rest(int fd, input *in, size_t cap)
+ * room at IN->data (malloc'd, IN->mapped == 0). SIZE is the size of the
+ * file when FD is a regular one (else SIZE_MAX): a read that gives less
+ * than was asked for and brings the total to it has met the end, and no
+ * further read is needed to see that. */
+static int read_rest(int fd, input *in, size_t cap, size_t size)
 {
     for (;;) {
         if (in->len == cap) {
@@ -37,7 +40,8 @@ static int read_rest(int fd, input *in, size_t cap)
             in->data = b;
             cap = grown;
         }
-        ssize_t got = read(fd, in->data + in->len, cap - in->len);
+        size_t want = cap - in->len;
+        ssize_t got = read(fd, in->data + in->len, want);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
@@ -45,6 +49,8 @@ static int read_rest(int fd, input *in, size_t cap)
         if (got == 0)
             break;
         in->len += (size_t)got;
+        if ((size_t)got < want && in->len == size)
+            break;
     }
     /* One byte more, a NUL, as HMMM_CHECK_TERMINATED promises. */
     if (in->len == cap) {
@@ -83,6 +89,8 @@ static int read_mapped(int fd, size_t size, input *in)
         if (got == 0)
             break;
         n += (size_t)got;
+        if (n == size) /* less than asked for, and all there was: the end (see read_rest) */
+            break;
     }
     if (n < map) {
         p[n] = '\0';
@@ -100,7 +108,7 @@ static int read_mapped(int fd, size_t size, input *in)
     memcpy(in->data, p, n);
     munmap(p, map);
     in->len = n;
-    return read_rest(fd, in, map * 2);
+    return read_rest(fd, in, map * 2, SIZE_MAX);
 }
 
 int input_read_path(const char *path, input *in)
@@ -120,11 +128,12 @@ int input_read_path(const char *path, input *in)
                (e = read_mapped(fd, (size_t)st.st_size, in)) >= 0) {
         /* read, or failed with E */
     } else {
-        size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX / 4
-                         ? (size_t)st.st_size + 1
-                         : 65536;
+        size_t size = S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX / 4
+                          ? (size_t)st.st_size
+                          : SIZE_MAX;
+        size_t cap = size != SIZE_MAX ? size + 1 : 65536;
         in->data = malloc(cap);
-        e = in->data ? read_rest(fd, in, cap) : ENOMEM;
+        e = in->data ? read_rest(fd, in, cap, size) : ENOMEM;
     }
     close(fd);
     if (e)
@@ -136,7 +145,7 @@ int input_read_stdin(input *in)
 {
     memset(in, 0, sizeof *in);
     in->data = malloc(65536);
-    int e = in->data ? read_rest(0, in, 65536) : ENOMEM;
+    int e = in->data ? read_rest(0, in, 65536, SIZE_MAX) : ENOMEM;
     if (e)
         input_free(in);
     return e;
