@@ -13,9 +13,27 @@
 /* Bytes looked at to decide whether a file is binary, as git does. */
 #define BINARY_PROBE 8000
 
+typedef struct cand {
+    const hm_rule *rule;
+    size_t start, end; /* in the whole prose */
+    int mention;
+    size_t offset, length; /* in the source */
+    const char *match;     /* the words matched, kept once in the result's arena */
+} cand;
+
+/* A candidate, and then, in the same place, the finding it becomes: the
+ * candidates are sorted and made findings in order, each written over a
+ * candidate already read, so a document's findings take no more memory
+ * than its candidates did. */
+typedef union slot {
+    cand c;
+    hmmm_finding f;
+} slot;
+_Static_assert(sizeof(slot) == sizeof(hmmm_finding), "a finding fills its slot exactly");
+
 struct hmmm_result {
     hm_arena arena;
-    hmmm_finding *items;
+    slot *items; /* the findings, each its slot's F */
     size_t n, cap;
     hm_vec errors; /* char *, in the arena */
     int binary;
@@ -43,7 +61,7 @@ size_t hmmm_result_count(const hmmm_result *res)
 
 const hmmm_finding *hmmm_result_get(const hmmm_result *res, size_t i)
 {
-    return res && i < res->n ? &res->items[i] : NULL;
+    return res && i < res->n ? &res->items[i].f : NULL;
 }
 
 int hmmm_result_binary(const hmmm_result *res)
@@ -658,21 +676,17 @@ static int each_match(matcher *m, const pcre2_code *re, size_t *from,
     return 0;
 }
 
-typedef struct cand {
-    const hm_rule *rule;
-    size_t start, end; /* in the whole prose */
-    int mention;
-    size_t offset, length; /* in the source */
-    const char *match;     /* the words matched, in the result's arena */
-} cand;
-
 typedef struct run {
     matcher *m;
     const hmmm_ruleset *rs;
     const hm_rule *rule;
     unsigned flags;
-    cand *c;
+    slot *c; /* the candidates, each its slot's C */
     size_t n, cap;
+    /* The words matched and the messages, each kept once: a long document
+     * repeats them thousands of times. */
+    hm_strset strings;
+    hm_buf scratch;
     /* For the prefilter's places, per rule in use: */
     size_t *next;        /* where the rule's last match ended */
     size_t *tried;       /* 1 + the last place tried */
@@ -724,7 +738,7 @@ static int held_by(matcher *m, const pcre2_code *re, unsigned words, size_t s, s
     return 0;
 }
 
-static char *fold_match(hm_arena *a, const char *s, size_t n);
+static const char *fold_match(run *r, const char *s, size_t n);
 
 /* The match of the current rule at [S, E) in the text, unless exceptions,
  * accepted phrases, conditions or being a mention rule it out. Returns 0,
@@ -749,16 +763,16 @@ static int add_candidate(void *arg, size_t s, size_t e)
         return MORE;
     if (mention && !(r->flags & HMMM_CHECK_MENTIONS))
         return 0;
-    if (hm_grow((void **)&r->c, &r->cap, r->n + 1, sizeof(cand)) < 0)
+    if (hm_grow((void **)&r->c, &r->cap, r->n + 1, sizeof(slot)) < 0)
         return -1;
     /* Where it is in the source, and its words, while the text is here. */
     const hm_plain *p = r->m->plain;
-    cand *c = &r->c[r->n];
+    cand *c = &r->c[r->n].c;
     *c = (cand){r->rule, p->origin + s, p->origin + e, mention, 0, 0, NULL};
     c->offset = hm_plain_to_src(p, c->start, 0);
     size_t end = hm_plain_to_src(p, c->end, 1);
     c->length = end > c->offset ? end - c->offset : 0;
-    if (!(c->match = fold_match(&r->res->arena, p->text + s, e - s)))
+    if (!(c->match = fold_match(r, p->text + s, e - s)))
         return -1;
     r->n++;
     return 0;
@@ -990,7 +1004,7 @@ static int check_some(void *arg, hm_plain *p)
  * The prose maps to the source in order, so this is the findings' order. */
 static int cmp_cand(const void *a, const void *b)
 {
-    const cand *x = a, *y = b;
+    const cand *x = &((const slot *)a)->c, *y = &((const slot *)b)->c;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     if (x->rule->index != y->rule->index)
@@ -1001,11 +1015,15 @@ static int cmp_cand(const void *a, const void *b)
 }
 
 /* The matched prose with each run of white space folded to one space. */
-static char *fold_match(hm_arena *a, const char *s, size_t n)
+/* The words of a match, with each run of white space made one space, as
+ * R keeps them. NULL when out of memory. */
+static const char *fold_match(run *r, const char *s, size_t n)
 {
-    char *out = hm_arena_alloc(a, n + 1);
-    if (!out)
+    hm_buf *b = &r->scratch;
+    b->len = 0;
+    if (hm_buf_grow(b, n + 1) < 0)
         return NULL;
+    char *out = b->data;
     size_t k = 0;
     int space = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1019,30 +1037,29 @@ static char *fold_match(hm_arena *a, const char *s, size_t n)
         space = 0;
         out[k++] = c;
     }
-    out[k] = '\0';
-    return out;
+    return hm_strset_add(&r->strings, &r->res->arena, out, k);
 }
 
-static char *fill_message(hm_arena *a, const char *msg, const char *match)
+/* The rule's message MSG with {match} filled in, as R keeps it. NULL when
+ * out of memory. */
+static const char *fill_message(run *r, const char *msg, const char *match)
 {
-    hm_buf b = {0};
-    int r = 0;
-    for (const char *p = msg; *p && r == 0;) {
+    hm_buf *b = &r->scratch;
+    b->len = 0;
+    int ok = 0;
+    for (const char *p = msg; *p && ok == 0;) {
         const char *hole = strstr(p, "{match}");
         if (!hole) {
-            r = hm_buf_adds(&b, p);
+            ok = hm_buf_adds(b, p);
             break;
         }
-        r = hm_buf_add(&b, p, (size_t)(hole - p));
-        if (r == 0)
-            r = hm_buf_adds(&b, match);
+        ok = hm_buf_add(b, p, (size_t)(hole - p));
+        if (ok == 0)
+            ok = hm_buf_adds(b, match);
         p = hole + 7;
     }
-    char *out = NULL;
-    if (r == 0)
-        out = b.data ? hm_arena_strndup(a, b.data, b.len) : hm_arena_strdup(a, "");
-    hm_buf_free(&b);
-    return out;
+    return ok == 0 ? hm_strset_add(&r->strings, &r->res->arena, b->data ? b->data : "", b->len)
+                   : NULL;
 }
 
 /* The name of the encoding whose byte order mark DATA starts with, when it
@@ -1212,37 +1229,35 @@ hmmm_status hm_check_windowed(const hmmm_ruleset *rs, const char *data, size_t l
     if (scan_directives(&res->arena, data, len, &plain, &lines, &ds) < 0)
         goto done;
 
-    /* In document order, so that the line cursor only moves forward. */
+    /* In document order, so that the line cursor only moves forward. Each
+     * candidate is read before its slot, or one before it, takes a finding. */
     if (r->n > 1)
         qsort(r->c, r->n, sizeof *r->c, cmp_cand);
-    res->items = hm_malloc((r->n ? r->n : 1) * sizeof *res->items);
-    if (!res->items)
-        goto done;
+    res->items = r->c;
+    r->c = NULL;
     hm_lines_init(&lines, data, len);
     for (size_t i = 0; i < r->n; i++) {
-        const cand *c = &r->c[i];
-        hmmm_finding *f = &res->items[res->n];
-        f->rule = &c->rule->pub;
-        f->level = c->rule->pub.level;
-        f->mention = c->mention;
-        f->offset = c->offset;
-        f->length = c->length;
-        hm_lines_position(&lines, f->offset, &f->line, &f->column);
+        const cand c = res->items[i].c;
+        hmmm_finding f = {.rule = &c.rule->pub,
+                          .level = c.rule->pub.level,
+                          .offset = c.offset,
+                          .length = c.length,
+                          .match = c.match,
+                          .mention = c.mention};
+        hm_lines_position(&lines, f.offset, &f.line, &f.column);
         hm_lines at_end = lines;
-        hm_lines_position(&at_end, f->offset + f->length, &f->end_line, &f->end_column);
-        if (suppressed(&ds, f->rule, f->offset, f->line))
+        hm_lines_position(&at_end, f.offset + f.length, &f.end_line, &f.end_column);
+        if (suppressed(&ds, f.rule, f.offset, f.line))
             continue;
         /* The same rule on the same words once only. */
         if (res->n) {
-            const hmmm_finding *last = &res->items[res->n - 1];
-            if (last->rule == f->rule && last->offset == f->offset && last->length == f->length)
+            const hmmm_finding *last = &res->items[res->n - 1].f;
+            if (last->rule == f.rule && last->offset == f.offset && last->length == f.length)
                 continue;
         }
-        f->match = c->match;
-        f->message = fill_message(&res->arena, f->rule->message, f->match);
-        if (!f->message)
+        if (!(f.message = fill_message(r, f.rule->message, f.match)))
             goto done;
-        res->n++;
+        res->items[res->n++].f = f;
     }
     /* An HTML parser may move text (as browsers do with text inside a table
      * but outside its cells): findings still come in document order. */
@@ -1251,6 +1266,8 @@ hmmm_status hm_check_windowed(const hmmm_ruleset *rs, const char *data, size_t l
     st = r->limits ? HMMM_ELIMIT : HMMM_OK;
 done:
     hm_free(r->c);
+    hm_strset_free(&r->strings);
+    hm_buf_free(&r->scratch);
     hm_free(r->next);
     hm_free(r->tried);
     hm_free(r->dead);

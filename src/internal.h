@@ -62,6 +62,24 @@ char *hm_arena_strndup(hm_arena *a, const char *s, size_t n);
 char *hm_arena_strdup(hm_arena *a, const char *s);
 void hm_arena_free(hm_arena *a);
 
+/* A set of strings, each kept once in an arena: for text that many
+ * findings repeat. */
+typedef struct hm_strset_slot {
+    const char *s; /* NULL for an empty slot */
+    size_t len;
+    uint64_t hash;
+} hm_strset_slot;
+
+typedef struct hm_strset {
+    hm_strset_slot *slots;
+    size_t cap, n;
+} hm_strset;
+
+/* The copy of S (N bytes, then a NUL) that SET keeps in A, made the first
+ * time; NULL when out of memory. */
+const char *hm_strset_add(hm_strset *set, hm_arena *a, const char *s, size_t n);
+void hm_strset_free(hm_strset *set);
+
 /* A growable array of pointers. */
 typedef struct hm_vec {
     void **items;

@@ -262,6 +262,57 @@ void hm_arena_free(hm_arena *a)
     a->head = NULL;
 }
 
+/* ---- sets of strings --------------------------------------------------- */
+
+/* FNV-1a, 64 bits. */
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+const char *hm_strset_add(hm_strset *set, hm_arena *a, const char *s, size_t n)
+{
+    if (set->n + 1 > set->cap / 2) { /* at most half full */
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        hm_strset_slot *slots = hm_calloc(cap, sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slots[i].s)
+                continue;
+            size_t k = set->slots[i].hash & (cap - 1);
+            while (slots[k].s)
+                k = (k + 1) & (cap - 1);
+            slots[k] = set->slots[i];
+        }
+        hm_free(set->slots);
+        set->slots = slots;
+        set->cap = cap;
+    }
+    uint64_t h = hash_bytes(s, n);
+    size_t k = h & (set->cap - 1);
+    for (; set->slots[k].s; k = (k + 1) & (set->cap - 1))
+        if (set->slots[k].hash == h && set->slots[k].len == n && !memcmp(set->slots[k].s, s, n))
+            return set->slots[k].s;
+    char *copy = hm_arena_strndup(a, s, n);
+    if (!copy)
+        return NULL;
+    set->slots[k] = (hm_strset_slot){copy, n, h};
+    set->n++;
+    return copy;
+}
+
+void hm_strset_free(hm_strset *set)
+{
+    hm_free(set->slots);
+    memset(set, 0, sizeof *set);
+}
+
 /* ---- vectors ----------------------------------------------------------- */
 
 int hm_vec_push(hm_vec *v, void *item)

@@ -612,6 +612,44 @@ static void windows_change_nothing(void **state)
     hm_buf_free(&doc);
 }
 
+/* A long document repeats the same few findings thousands of times: each
+ * keeps its own place, but the words matched and the message with them in
+ * are kept once, and shared. Different words get their own message. */
+static void repeated_findings_share_their_words(void **state)
+{
+    (void)state;
+    hmmm_ruleset *rs = load("pack: x\nrules:\n"
+                            "  - id: su\n    words: [\"service user*\"]\n"
+                            "    message: \"'{match}' casts people as recipients\"\n");
+    hm_buf b = {0};
+    for (int i = 0; i < 3000; i++)
+        assert_int_equal(hm_buf_adds(&b, i % 3 == 2 ? "A Service User, then\n\n"
+                                                    : "we met service   users today.\n\n"),
+                         0);
+    for (size_t every = 0; every < 2; every++) {
+        hmmm_result *res = NULL;
+        assert_int_equal(hm_check_windowed(rs, b.data, b.len, HMMM_MARKDOWN, 0, every * 4096,
+                                           HM_WINDOW_KEEP, &res),
+                         HMMM_OK);
+        assert_int_equal(hmmm_result_count(res), 3000);
+        const hmmm_finding *first = hmmm_result_get(res, 0), *third = hmmm_result_get(res, 2);
+        assert_string_equal(first->match, "service users");
+        assert_string_equal(first->message, "'service users' casts people as recipients");
+        assert_string_equal(third->match, "Service User");
+        assert_string_equal(third->message, "'Service User' casts people as recipients");
+        for (size_t i = 0; i < 3000; i++) {
+            const hmmm_finding *f = hmmm_result_get(res, i);
+            const hmmm_finding *like = i % 3 == 2 ? third : first;
+            assert_int_equal(f->line, 2 * i + 1);
+            assert_ptr_equal(f->match, like->match);
+            assert_ptr_equal(f->message, like->message);
+        }
+        hmmm_result_free(res);
+    }
+    hm_buf_free(&b);
+    hmmm_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -637,6 +675,7 @@ int main(void)
         cmocka_unit_test(context_near),
         cmocka_unit_test(mentions_are_skipped_unless_asked),
         cmocka_unit_test(windows_change_nothing),
+        cmocka_unit_test(repeated_findings_share_their_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,6 +147,48 @@ static void caseless_equality(void **state)
     assert_false(hm_strcaseeq("service", "services"));
 }
 
+/* A set of strings keeps each one once, however often it is added, and
+ * tells apart strings of different lengths or bytes, across its growth. */
+static void a_string_set_keeps_each_string_once(void **state)
+{
+    (void)state;
+    hm_arena a = {0};
+    hm_strset set = {0};
+    const char *first[500];
+    char key[32];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 500; i++) {
+            int n = snprintf(key, sizeof key, "words %d", i);
+            const char *got = hm_strset_add(&set, &a, key, (size_t)n);
+            assert_non_null(got);
+            assert_string_equal(got, key);
+            if (round == 0)
+                first[i] = got;
+            else
+                assert_ptr_equal(got, first[i]); /* the same copy again */
+        }
+    assert_int_equal(set.n, 500);
+    /* A prefix, and bytes after a NUL, make other strings. */
+    const char *w = hm_strset_add(&set, &a, "words 1", 5);
+    assert_string_equal(w, "words");
+    assert_ptr_not_equal(w, first[1]);
+    const char *x = hm_strset_add(&set, &a, "ab\0c", 4), *y = hm_strset_add(&set, &a, "ab\0d", 4);
+    assert_ptr_not_equal(x, y);
+    assert_int_equal(set.n, 503);
+    /* Out of memory (a string bigger than an arena's block needs a block of
+     * its own): NULL, and the set still works. */
+    static char big[20000];
+    memset(big, 'x', sizeof big);
+    hm_alloc_fail_at(1);
+    const char *none = hm_strset_add(&set, &a, big, sizeof big);
+    hm_alloc_fail_at(0);
+    assert_null(none);
+    assert_int_equal(set.n, 503);
+    assert_ptr_equal(hm_strset_add(&set, &a, "words 7", 7), first[7]);
+    hm_strset_free(&set);
+    hm_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +201,7 @@ int main(void)
         cmocka_unit_test(a_message_lost_for_want_of_memory_is_counted),
         cmocka_unit_test(reads_files_of_any_size),
         cmocka_unit_test(caseless_equality),
+        cmocka_unit_test(a_string_set_keeps_each_string_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
