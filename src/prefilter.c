@@ -43,7 +43,7 @@
  * into the scan's nodes (see node). The root has a table for its first
  * step. */
 typedef struct building_node {
-    uint32_t first_edge; /* the first child: an edge while building, then a node */
+    uint32_t first_edge; /* its first child, as an index into edge_child */
     uint32_t first_rule; /* index into rule_ids of the rules ending here */
     uint32_t n_rules;
     uint32_t slots; /* bit K set when an edge is labelled K; edges go in order of K */
